@@ -1,0 +1,112 @@
+"""Class-level decorators' metadata and DeviceMeta, which picks a method's overload for the connected board."""
+
+import itertools
+from typing import Any, Callable, Optional
+
+from attrs import define, field
+
+from .errors import NoMatchingExecuterError
+
+_definition_order = itertools.count()
+
+
+@define
+class MethodMetadata:
+    """What a class-level ``@Device.task`` (etc.) recorded about a method, in definition order."""
+
+    executor: str
+    kwargs: dict = field(factory=dict)
+    autoinit: bool = False
+    implementation: str = ""
+    id: int = field(factory=lambda: next(_definition_order))
+
+
+def attach_metadata(
+    executor: str, f: Optional[Callable], implementation: Optional[str], autoinit: bool = False, **kwargs: Any
+) -> Callable:
+    """Mark `f` (or, called without it, the function decorated next) for instantiation by ``Device.__init__``."""
+
+    def mark(function: Callable) -> Callable:
+        function.__belay__ = MethodMetadata(executor, kwargs, autoinit, implementation or "")
+        return function
+
+    return mark if f is None else mark(f)
+
+
+class OverloadList(list):
+    """Several definitions of one executor method, each for an implementation (or a catch-all last)."""
+
+
+class OverloadDict(dict):
+    """Class namespace that gathers executor methods of the same name into an OverloadList."""
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        existing = self.get(key)
+        if getattr(value, "__belay__", None) is None:
+            if isinstance(existing, OverloadList):
+                raise ValueError(f"Cannot mix non-executer and executer methods: {key}")
+            super().__setitem__(key, value)
+            return
+        if existing is None:
+            super().__setitem__(key, OverloadList([value]))
+            return
+        if not isinstance(existing, OverloadList):
+            raise ValueError(f"Cannot mix non-executer and executer methods: {key}")
+        if any(not function.__belay__.implementation for function in existing):
+            raise ValueError(f"Cannot define another executor after catchall: {key}.")
+        existing.append(value)
+
+
+class ExecuterMethod:
+    """Descriptor returning the overload that matches ``instance.implementation.name``."""
+
+    def __init__(self, overloads: OverloadList):
+        self.overloads = overloads
+        self.name = ""
+        self.owner: Optional[type] = None
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.owner, self.name = owner, name
+
+    def __get__(self, instance: Any, owner: Optional[type] = None) -> Any:
+        if instance is None:
+            return self
+        implementation = instance.implementation.name
+        for function in self.overloads:
+            if function.__belay__.implementation in ("", implementation):
+                return function
+        try:
+            return getattr(super(self.owner, instance), self.name)
+        except AttributeError:
+            available = ", ".join(repr(f.__belay__.implementation) for f in self.overloads)
+            raise NoMatchingExecuterError(
+                f"{self.name}: no definition for implementation {implementation!r} (defined for {available})"
+            ) from None
+
+
+class DeviceMeta(type):
+    """Metaclass of Device: collects implementation-specific overloads of executor methods."""
+
+    @classmethod
+    def __prepare__(mcs, name: str, bases: tuple, **kwargs: Any) -> OverloadDict:
+        return OverloadDict()
+
+    def __new__(mcs, name: str, bases: tuple, namespace: dict, **kwargs: Any) -> type:
+        kwargs.pop("skip", None)  # Belay 0.30's registry option; subclasses are not registered here
+        converted = {k: ExecuterMethod(v) if isinstance(v, OverloadList) else v for k, v in namespace.items()}
+        return super().__new__(mcs, name, bases, converted, **kwargs)
+
+    def __init__(cls, name: str, bases: tuple, namespace: dict, **kwargs: Any) -> None:
+        kwargs.pop("skip", None)
+        super().__init__(name, bases, namespace, **kwargs)
+
+    def mro(cls) -> list:
+        # Move the base Device class last (before object), so mixins with this metaclass override its
+        # class-level decorator names.
+        order = super().mro()
+        base = next((c for c in order if c.__module__ == "belay_engine.device" and c.__name__ == "Device"), None)
+        if base is None or base is cls:
+            return order
+        order.remove(base)
+        order.insert(len(order) - 1, base)
+        return order
