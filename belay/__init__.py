@@ -1,0 +1,7 @@
+"""The public face: ``from belay import Device`` works as in the Belay library 0.30."""
+
+from belay_engine import *  # noqa: F403 - the public API is belay_engine's, re-exported unchanged
+from belay_engine import __all__ as _engine_all
+from belay_engine import __version__
+
+__all__ = [*_engine_all, "__version__"]

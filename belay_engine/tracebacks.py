@@ -36,9 +36,7 @@ class SourceLocation:
         return self.first_line + board_line - 1 - self.lines_added
 
 
-def map_traceback(
-    text: str, functions: Mapping[str, SourceLocation], module: Optional[SourceLocation] = None
-) -> str:
+def map_traceback(text: str, functions: Mapping[str, SourceLocation], module: Optional[SourceLocation] = None) -> str:
     """Rewrite the ``<stdin>`` frames of a board traceback to the host lines they came from.
 
     Parameters

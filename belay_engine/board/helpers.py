@@ -24,9 +24,11 @@ class _belay:
     def r(v):
         _belay.w(_belay.S + "R" + repr(v) + "\x1f")
 
-    def p(v):
+    def p(v, a=0):
         if v is None or type(v) in (int, float, str, bool, bytes):
             _belay.r(v)
+        elif a:
+            _belay.w(_belay.S + "P\x1f")
         else:
             i = _belay.n
             _belay.n = i + 1
@@ -57,9 +59,16 @@ class _belay:
                 return
         del o[k]
 
+    def x(k, v=None):
+        try:
+            _belay.w(_belay.S + "Y" + repr(_belay.o[k].send(v)) + "\x1f")
+        except StopIteration:
+            del _belay.o[k]
+
 
 def _belay_info():
     import micropython
+
     e = []
     for x in ("native", "viper"):
         try:

@@ -148,15 +148,31 @@ class RawRepl:
             if not stopped:
                 self._stop(framer)
 
-    def exec(self, code: bytes, on_output: Optional[Callable[[bytes], None]] = None, timeout=None) -> tuple[bytes, bytes]:
+    def exec(
+        self, code: bytes, on_output: Optional[Callable[[bytes], None]] = None, timeout=None
+    ) -> tuple[bytes, bytes]:
         """Run `code` and return ``(stdout, stderr)``; with `on_output`, stdout goes there as it arrives instead."""
         stdout, stderr = [], []
-        for event in self.execute(code, timeout):
-            if isinstance(event, Output):
-                (stdout.append if on_output is None else on_output)(event.data)
-            elif isinstance(event, ErrorOutput):
-                stderr.append(event.data)
+        events = self.execute(code, timeout)
+        try:
+            for event in events:
+                if isinstance(event, Output):
+                    (stdout.append if on_output is None else on_output)(event.data)
+                elif isinstance(event, ErrorOutput):
+                    stderr.append(event.data)
+        finally:
+            events.close()  # stops the board if `on_output` raised
         return b"".join(stdout), b"".join(stderr)
+
+    def write_to_program(self, data: bytes) -> None:
+        """Send `data` to the running code's stdin (never a control byte the REPL acts on)."""
+        if any(byte in data for byte in CTRL_A + CTRL_B + CTRL_C + CTRL_D):
+            raise ValueError("raw REPL control bytes cannot be sent as program input")
+        self.transport.write(data)
+
+    def clear_input_line(self) -> None:
+        """Drop anything that reached the idle raw REPL's input line (Ctrl-C there clears the line)."""
+        self.transport.write(CTRL_C)
 
     def _stop(self, framer: RawReplFramer) -> None:
         """Interrupt the code behind `framer` and read its reply to the end."""
@@ -244,4 +260,3 @@ class RawRepl:
     def close(self) -> None:
         """Close the transport."""
         self.transport.close()
-

@@ -1,0 +1,527 @@
+"""Device: connect to a board, run code on it, and hand out the decorators that turn host functions into board calls."""
+
+import atexit
+import importlib.resources
+import secrets
+import string
+import textwrap
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Callable, Optional, TextIO, Union
+
+from .device_meta import DeviceMeta, attach_metadata
+from .errors import (
+    BoardTimeoutError,
+    ConnectionLost,
+    FeatureUnavailableError,
+    MaxHistoryLengthError,
+    PyboardError,
+    PyboardException,
+)
+from .executors import SetupExecutor, TaskExecutor, TeardownExecutor, ThreadExecutor, sorted_by_definition
+from .history import History
+from .implementation import Implementation
+from .minify import minify as minify_code
+from .output import OutputForwarder
+from .protocol.framing import ErrorOutput, Finished, Output
+from .protocol.raw_repl import RawRepl
+from .proxy import ProxyObject, ProxyReference
+from .replies import NO_RESULT, PROXY, RESULT, YIELDED, RecordParser, parse_value
+from .source import import_names, isexpression
+from .tracebacks import SourceLocation, exception_name, map_traceback
+from .transports import open_transport
+
+_NONCE_ALPHABET = string.ascii_letters + string.digits
+
+
+def _board_source(name: str) -> str:
+    return importlib.resources.files("belay_engine.board").joinpath(f"{name}.py").read_text()
+
+
+class Device(metaclass=DeviceMeta):
+    """A connected MicroPython or CircuitPython board.
+
+    Parameters
+    ----------
+    port : str, optional
+        Where the board is: a serial path (``/dev/ttyACM0``, ``COM3``), a pyserial URL (``socket://host:port``,
+        ``rfc2217://host:port``), ``exec:CMD`` or ``execpty:CMD`` (a local process as the board), ``virtual:``
+        (the built-in virtual board with a fresh root folder) or ``virtual:PATH`` (that folder as the board's
+        ``/``). Defaults to the ``BELAY_DEVICE`` environment variable.
+    baudrate : int
+        Serial line speed.
+    user, password : str
+        Credentials for network REPLs.
+    startup : str, optional
+        Code run after connecting; None runs the usual convenience imports (``Pin``, ``sleep``, ...),
+        ``""`` runs nothing.
+    attempts : int
+        Reconnect attempts after the link drops during a call (0: raise `ConnectionLost`; negative: forever).
+    auto_sync_time : bool
+        Accepted for compatibility with Belay 0.30; time synchronisation is not performed.
+    reset : bool
+        Soft-reset the board on connect so it starts from a clean state (files are kept).
+    timeout : float
+        Seconds to wait for the board to answer a control sequence or accept code.
+
+    Examples
+    --------
+    >>> device = Device("virtual:")                    # doctest: +SKIP
+    >>> @device.task
+    ... def add(a, b):
+    ...     return a + b
+    >>> add(1, 2)                                      # doctest: +SKIP
+    3
+    """
+
+    MAX_CMD_HISTORY_LEN = 1000
+
+    def __init__(
+        self,
+        port: Optional[str] = None,
+        baudrate: int = 115200,
+        user: str = "micro",
+        password: str = "python",
+        *,
+        startup: Optional[str] = None,
+        attempts: int = 0,
+        auto_sync_time: bool = True,
+        reset: bool = True,
+        timeout: float = 10.0,
+        exclusive: bool = True,
+        device: Optional[str] = None,
+    ):
+        if device is not None:
+            if port is not None:
+                raise TypeError("give the port once: as `port` or as Belay's `device`, not both")
+            port = device
+        self._port = port
+        self._connect_options = {"baudrate": baudrate, "exclusive": exclusive}
+        self._credentials = (user, password)
+        self._timeout = timeout
+        self.attempts = attempts
+        self.auto_sync_time = auto_sync_time
+        self._startup = startup
+        self._history = History(self.MAX_CMD_HISTORY_LEN)
+        self._lock = threading.Lock()
+        self._lock_owner: Optional[int] = None
+        self._active_stream: Any = None
+        self._abandoned: list[Callable[[], None]] = []
+        self._pending_releases: list[int] = []
+        self._functions: dict[str, SourceLocation] = {}
+        self._definitions: dict[str, str] = {}
+        self._generation = 0
+        self._stream_count = 0
+        self._repl: Optional[RawRepl] = None
+        self.implementation = Implementation("unknown")
+
+        self._connect(reset=reset)
+
+        self._belay_setup = SetupExecutor(self)
+        self._belay_teardown = TeardownExecutor(self)
+        self._belay_task = TaskExecutor(self)
+        self._belay_thread = ThreadExecutor(self)
+        executors = {
+            "setup": self._belay_setup,
+            "teardown": self._belay_teardown,
+            "task": self._belay_task,
+            "thread": self._belay_thread,
+        }
+        autoinit = []
+        replaced = set()
+        for name in dir(type(self)):
+            try:
+                method = getattr(self, name)
+            except AttributeError:
+                continue
+            metadata = getattr(method, "__belay__", None)
+            if metadata is None:
+                continue
+            executor = executors[metadata.executor]
+            kwargs = dict(metadata.kwargs)
+            if metadata.executor == "setup" and metadata.autoinit:
+                kwargs["_autoinit_later"] = True
+            instance_callable = executor(method, **kwargs)
+            setattr(self, name, instance_callable)
+            replaced.add(name)
+            if metadata.autoinit:
+                autoinit.append((metadata.id, instance_callable))
+        for name, executor in executors.items():
+            if name not in replaced:
+                setattr(self, name, executor)
+
+        self._run_startup()
+        self.__pre_autoinit__()
+        for _, setup in sorted(autoinit, key=lambda item: item[0]):
+            setup()
+            self._belay_setup.autoinit.append(setup)
+        atexit.register(self.close)
+        self.__post_init__()
+
+    # -- class-level decorators (metadata only; instances replace these names with executors) ------
+
+    @staticmethod
+    def setup(f=None, autoinit: bool = False, implementation: str = "", **kwargs):
+        """Mark a method as setup code: its body runs in the board's global context.
+
+        Parameters
+        ----------
+        autoinit : bool
+            Run it while the Device connects (and again after a soft reset); it may then take no parameters.
+        implementation : str
+            Use this definition only on that implementation (``"micropython"``, ``"circuitpython"``).
+        """
+        if f is not None and autoinit and SetupExecutor.parameters_of(f):
+            raise ValueError("Method with autoinit=True cannot have arguments.")
+
+        def check(function):
+            if autoinit and SetupExecutor.parameters_of(function):
+                raise ValueError("Method with autoinit=True cannot have arguments.")
+            return attach_metadata("setup", function, implementation, autoinit, **kwargs)
+
+        return check if f is None else check(f)
+
+    @staticmethod
+    def teardown(f=None, implementation: str = "", **kwargs):
+        """Mark a method as teardown code, run by `close`; it may take no parameters."""
+
+        def check(function):
+            if SetupExecutor.parameters_of(function):
+                raise ValueError("Method decorated with @teardown cannot have arguments.")
+            return attach_metadata("teardown", function, implementation, **kwargs)
+
+        return check if f is None else check(f)
+
+    @staticmethod
+    def task(f=None, implementation: str = "", **kwargs):
+        """Mark a method as a task: it runs on the board when called (generators stream)."""
+        return attach_metadata("task", f, implementation, **kwargs)
+
+    @staticmethod
+    def thread(f=None, implementation: str = "", **kwargs):
+        """Mark a method as a thread: calling it starts it on the board with ``_thread``."""
+        return attach_metadata("thread", f, implementation, **kwargs)
+
+    # -- hooks --------------------------------------------------------------------------------------
+
+    def __pre_autoinit__(self) -> None:
+        """Run before the autoinit setup methods (a good place to sync files they need)."""
+
+    def __post_init__(self) -> None:
+        """Run at the end of ``__init__``."""
+
+    # -- connection -----------------------------------------------------------------------------------
+
+    def _connect(self, reset: bool) -> None:
+        transport = open_transport(self._port, **self._connect_options)
+        repl = RawRepl(transport, acknowledge_timeout=self._timeout)
+        try:
+            repl.enter()
+            if reset:
+                repl.soft_reset()
+        except BaseException:
+            transport.close()
+            raise
+        self._repl = repl
+        self._generation += 1
+        self._active_stream = None
+        self._abandoned.clear()
+        self._pending_releases.clear()
+        self._nonce = "".join(secrets.choice(_NONCE_ALPHABET) for _ in range(8))
+        self._record_marker = self._nonce.encode()
+        helpers = _board_source("helpers").replace("@@", self._nonce)
+        self.implementation = Implementation.from_board_reply(self._execute(helpers))
+
+    def _run_startup(self) -> None:
+        if self._startup is None:
+            name = "startup_circuitpython" if self.implementation.name == "circuitpython" else "startup_micropython"
+            self._execute(_board_source(name))
+        elif self._startup:
+            self(self._startup, record=False)
+
+    def reconnect(self, attempts: Optional[int] = None) -> None:
+        """Reconnect to the board and replay the recorded commands.
+
+        Parameters
+        ----------
+        attempts : int, optional
+            Connection attempts; defaults to the Device's `attempts` (at least one). Negative: forever.
+
+        Raises
+        ------
+        MaxHistoryLengthError
+            More commands were recorded than the history keeps, so the board's state cannot be rebuilt.
+        ConnectionLost
+            Every attempt failed.
+        """
+        if self._history.overflowed:
+            raise MaxHistoryLengthError(
+                f"more than {self.MAX_CMD_HISTORY_LEN} commands were recorded; the board's state cannot be replayed"
+            )
+        attempts = attempts if attempts is not None else (self.attempts or 1)
+        self._close_transport()
+        error: Optional[BaseException] = None
+        tried = 0
+        while attempts < 0 or tried < attempts:
+            tried += 1
+            try:
+                self._connect(reset=False)
+                break
+            except (PyboardError, ConnectionLost, OSError) as exc:
+                error = exc
+        else:
+            raise ConnectionLost(f"could not reconnect to {self._port} after {tried} attempt(s): {error}") from error
+        self._run_startup()
+        for command in self._history:
+            self._execute(command)
+
+    def soft_reset(self) -> None:
+        """Soft-reset the board: globals are cleared, files stay.
+
+        Tasks and threads defined through this Device are sent again, and autoinit setups run again, so
+        decorated functions keep working.
+        """
+        with self._wire() as repl:
+            repl.soft_reset()
+            self._generation += 1
+            self._pending_releases.clear()
+            self._repl = repl
+        helpers = _board_source("helpers").replace("@@", self._nonce)
+        self._execute(helpers)
+        self._run_startup()
+        for source in self._definitions.values():
+            self._execute(source)
+        for setup in self._belay_setup.autoinit:
+            setup()
+
+    def close(self) -> None:
+        """Run the teardown functions, stop what runs on the board, and release the link."""
+        if self._repl is None:
+            return
+        atexit.unregister(self.close)
+        try:
+            for teardown in sorted_by_definition(self._belay_teardown._belay_executers):
+                teardown()
+        finally:
+            self._close_transport()
+
+    def _close_transport(self) -> None:
+        repl, self._repl = self._repl, None
+        self._active_stream = None
+        if repl is None:
+            return
+        try:
+            repl.exit()
+        except (PyboardError, ConnectionLost, OSError):
+            pass  # the board is gone; closing is all that is left to do
+        repl.close()
+
+    def __enter__(self) -> "Device":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self._repl is None else repr(self._repl.transport.description)
+        return f"<{type(self).__name__} {state} {self.implementation.name} {self.implementation.version}>"
+
+    # -- running code ------------------------------------------------------------------------------
+
+    def __call__(
+        self,
+        cmd: Union[str, ProxyObject],
+        *,
+        minify: bool = True,
+        stream_out: Optional[TextIO] = None,
+        record: bool = True,
+        trusted: bool = False,
+        proxy: bool = False,
+        delete: Optional[bool] = None,
+        **unsupported: Any,
+    ) -> Any:
+        """Run code on the board; the value of an expression comes back as a Python value.
+
+        Parameters
+        ----------
+        cmd : str or ProxyObject
+            Statements or one expression; a ProxyObject fetches the value of its board object.
+        minify : bool
+            Shrink the code before sending (line numbers are kept).
+        stream_out : TextIO, optional
+            Where board output goes as it arrives; default ``sys.stdout`` at the time of the call.
+        record : bool
+            Keep the command in the history replayed by `reconnect`.
+        trusted : bool
+            Evaluate reprs that are not literals with `eval` (a security risk: the board runs code on the host).
+        proxy : bool
+            Return a `ProxyObject` for values that are not plain immutables.
+        delete : bool, optional
+            Whether such a proxy deletes its board object when garbage collected.
+
+        Returns
+        -------
+        Any
+            The expression's value; None for statements.
+
+        Raises
+        ------
+        PyboardException
+            The code raised on the board; the message holds the board traceback.
+        """
+        if unsupported.pop("with_timing", None) or unsupported.pop("return_time", False):
+            raise FeatureUnavailableError("time synchronisation (with_timing, return_time) is not supported")
+        if unsupported:
+            raise TypeError(f"unexpected keyword arguments: {', '.join(sorted(unsupported))}")
+        if isinstance(cmd, ProxyObject):
+            cmd = object.__getattribute__(cmd, "_belay_target_name")
+        cmd = textwrap.dedent(cmd)
+        imported = import_names(cmd)
+        if isexpression(cmd):
+            cmd = f"_belay.{'p' if proxy else 'r'}({cmd}\n)"
+        if minify:
+            cmd = minify_code(cmd)
+        if record:
+            self._history.record(cmd)
+        result = self._execute_with_reconnect(cmd, recorded=record, stream_out=stream_out, trusted=trusted)
+        if isinstance(result, ProxyReference):
+            return ProxyObject(self, result.target, delete=True if delete is None else delete)
+        if proxy and result is NO_RESULT:
+            if not imported:
+                raise NotImplementedError("proxy=True needs an expression or an import statement")
+            proxies = tuple(self._proxy_name(name) for name in imported)
+            return proxies[0] if len(proxies) == 1 else proxies
+        return None if result is NO_RESULT else result
+
+    def proxy(self, cmd: str, delete: Optional[bool] = None) -> Union[ProxyObject, tuple]:
+        """A `ProxyObject` for a board global (no round trip), or for the value of an expression or import.
+
+        Parameters
+        ----------
+        cmd : str
+            A global name, an expression (a new board object) or an import statement.
+        delete : bool, optional
+            Delete the board object when the proxy is garbage collected (default: only for expressions).
+        """
+        if cmd.isidentifier():
+            return ProxyObject(self, cmd, delete=False if delete is None else delete)
+        return self(cmd, proxy=True, delete=delete, record=False)
+
+    def _proxy_name(self, name: str) -> Any:
+        value = self._execute(f"_belay.p({name},1)")
+        return ProxyObject(self, name, delete=False) if isinstance(value, ProxyReference) else value
+
+    def _execute_with_reconnect(self, code: str, *, recorded: bool, **options: Any) -> Any:
+        try:
+            return self._execute(code, **options)
+        except ConnectionLost:
+            if not self.attempts:
+                raise
+            self.reconnect()
+            if recorded:
+                return None  # the replay has just run it
+            return self._execute(code, **options)
+
+    @contextmanager
+    def _wire(self, stream: Any = None) -> Iterator[RawRepl]:
+        """Hold the link for one exchange: pause another stream, flush proxy releases, then hand out the REPL."""
+        me = threading.get_ident()
+        if self._lock_owner == me:
+            raise RuntimeError("the board is busy with another call from this thread (is board output calling it?)")
+        if not self._lock.acquire(timeout=self._timeout * 6):
+            raise BoardTimeoutError(f"waited {self._timeout * 6} s for another thread's call on this device to end")
+        self._lock_owner = me
+        try:
+            repl = self._repl
+            if repl is None:
+                raise ConnectionLost("the device is closed; create a new Device or call reconnect()")
+            while self._abandoned:
+                self._abandoned.pop()()
+            active = self._active_stream() if self._active_stream is not None else None
+            if active is not None and active is not stream:
+                active._pause(repl)
+            if self._pending_releases:
+                ids, self._pending_releases = self._pending_releases, []
+                repl.exec(f"_belay.d({','.join(map(str, ids))})".encode())
+            yield repl
+        finally:
+            self._lock_owner = None
+            self._lock.release()
+
+    def _execute(
+        self,
+        code: str,
+        *,
+        stream_out: Optional[TextIO] = None,
+        trusted: bool = False,
+        module: Optional[SourceLocation] = None,
+    ) -> Any:
+        """Run `code` as it is (no wrapping, no minifying); return the last value record, or NO_RESULT."""
+        output = OutputForwarder(stream_out)
+        parser = self.record_parser()
+        results: list = []
+        errors: list = []
+        with self._wire() as repl:
+            events = repl.execute(code.encode())
+            try:
+                self._consume(events, parser, output, errors, results)
+            finally:
+                events.close()  # stops the board code if host code (an output stream) raised
+        output.finish()
+        result = results[-1] if results else NO_RESULT
+        if errors:
+            raise self.board_exception(b"".join(errors), module)
+        if type(result) is bytes:
+            return parse_value(result, trusted)
+        return result
+
+    @staticmethod
+    def _consume(events, parser, output, errors, results) -> None:
+        for event in events:
+            if isinstance(event, Output):
+                for item in parser.feed(event.data):
+                    if type(item) is bytes:
+                        output.write(item)
+                    elif item[0] in (RESULT, YIELDED):
+                        results.append(item[1])
+                    elif item[0] == PROXY:
+                        results.append(ProxyReference.from_payload(item[1]))
+            elif isinstance(event, ErrorOutput):
+                errors.append(event.data)
+            elif isinstance(event, Finished):
+                output.write(parser.flush())
+
+    # -- services for executors, streams and proxies -------------------------------------------------------
+
+    def record_parser(self) -> RecordParser:
+        """A parser for this connection's reply records."""
+        return RecordParser(self._record_marker)
+
+    def board_exception(self, stderr: bytes, module: Optional[SourceLocation] = None) -> PyboardException:
+        """The exception for a board traceback, with its frames mapped to host files and lines."""
+        text = stderr.decode("utf-8", "replace")
+        return PyboardException(map_traceback(text, self._functions, module), exception_name(text))
+
+    def define(self, name: str, source: str, location: SourceLocation, *, record: bool = True) -> None:
+        """Send a function definition to the board and remember where it came from."""
+        self._functions[name] = location
+        self._definitions[name] = source
+        if record:
+            self._history.record(source)
+        self._execute(source, module=location)
+
+    def new_stream_key(self) -> str:
+        """A key under which the board keeps a streaming generator."""
+        self._stream_count += 1
+        return f"g{self._stream_count}"
+
+    def release_later(self, object_id: int, generation: int) -> None:
+        """Forget board object `object_id` with the next command (called from garbage collection)."""
+        if generation == self._generation:
+            self._pending_releases.append(object_id)
+
+    @property
+    def generation(self) -> int:
+        """Counts connections and resets; board objects of an older generation are gone."""
+        return self._generation

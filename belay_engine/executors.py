@@ -1,0 +1,208 @@
+"""The instance decorators setup, teardown, task and thread: host function → board source + host callable."""
+
+import functools
+import inspect
+from collections.abc import Iterable
+from typing import Any, Callable, Optional
+
+from .errors import FeatureUnavailableError, NoMatchingExecuterError, PyboardException, SpecialFunctionNameError
+from .minify import minify as minify_code
+from .proxy import ProxyObject
+from .source import getsource, yield_value_is_used
+from .streams import TaskStream, lockstep_stream
+from .tracebacks import SourceLocation
+
+
+def board_literal(value: Any) -> str:
+    """Source text for `value` on the board: a proxy's target name, else the value's repr."""
+    if isinstance(value, ProxyObject):
+        return object.__getattribute__(value, "_belay_target_name")
+    return repr(value)
+
+
+def format_call(name: str, args: tuple, kwargs: dict) -> str:
+    """Board source for calling `name` with host arguments, e.g. ``f(1,'a',k=2)``."""
+    parts = [board_literal(arg) for arg in args]
+    parts += [f"{key}={board_literal(value)}" for key, value in kwargs.items()]
+    return f"{name}({','.join(parts)})"
+
+
+def sorted_by_definition(callables: Iterable[Callable]) -> list[Callable]:
+    """Executor callables in the order their host functions were decorated."""
+    return sorted(callables, key=lambda c: getattr(c, "_belay_order", 0))
+
+
+_order = iter(range(1, 1 << 62))
+
+
+class Executor:
+    """Base of the instance decorators: bare (``@device.task``) and called (``@device.task(...)``) forms."""
+
+    name = ""
+
+    def __init__(self, device: Any):
+        self._belay_device = device
+        self._belay_executers: list[Callable] = []
+
+    def __call__(self, f: Optional[Callable] = None, /, **kwargs: Any) -> Any:
+        if f is None:
+            return functools.partial(self.__call__, **kwargs)
+        name = f.__name__
+        if name.startswith(("_belay", "__belay")) or (name.startswith("__") and name.endswith("__")):
+            raise SpecialFunctionNameError(f"{name!r} is reserved for the engine; rename the function")
+        implementation = kwargs.pop("implementation", None)
+        register = kwargs.pop("register", True)
+        if implementation and implementation != self._belay_device.implementation.name:
+            return self._unavailable(f, implementation)
+        wrapped = self._wrap(f, **kwargs)
+        wrapped._belay_order = next(_order)
+        if register:
+            setattr(self, name, wrapped)
+        self._belay_executers.append(wrapped)
+        return wrapped
+
+    def _unavailable(self, f: Callable, implementation: str) -> Callable:
+        connected = self._belay_device.implementation.name
+
+        @functools.wraps(f)
+        def unavailable(*args: Any, **kwargs: Any) -> Any:
+            raise NoMatchingExecuterError(f"{f.__name__} is defined for {implementation}, the board runs {connected}")
+
+        return unavailable
+
+    def _wrap(self, f: Callable, **kwargs: Any) -> Callable:
+        raise NotImplementedError
+
+
+class GlobalCodeExecutor(Executor):
+    """Runs a function's body in the board's global context; arguments become globals."""
+
+    @staticmethod
+    def parameters_of(f: Callable) -> list[str]:
+        """The names of `f`'s parameters (a bound method's ``self`` excluded)."""
+        return list(inspect.signature(f).parameters)
+
+    def _wrap(
+        self, f: Callable, *, minify: bool = True, record: bool = True, ignore_errors: bool = False, **options: Any
+    ) -> Callable:
+        if inspect.isgeneratorfunction(f):
+            raise ValueError(f"@Device.{self.name} does not support generators.")
+        body, first_line, file = getsource(f, strip_signature=True)
+        if minify:
+            body = minify_code(body)
+        signature = inspect.signature(f)
+        device = self._belay_device
+
+        @functools.wraps(f)
+        def run(*args: Any, **kwargs: Any) -> None:
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            assignments = ";".join(f"{key}={board_literal(value)}" for key, value in bound.arguments.items())
+            code = f"{assignments}\n{body}" if assignments else body
+            location = SourceLocation(file, first_line, lines_added=1 if assignments else 0)
+            if record:
+                device._history.record(code)
+            try:
+                device._execute(code, module=location)
+            except PyboardException:
+                if not ignore_errors:
+                    raise
+
+        return run
+
+
+class SetupExecutor(GlobalCodeExecutor):
+    """``@device.setup``: run the body in the board's global context when called."""
+
+    name = "setup"
+
+    def __init__(self, device: Any):
+        super().__init__(device)
+        #: Setups run again after a soft reset.
+        self.autoinit: list[Callable] = []
+
+    def _wrap(self, f: Callable, *, autoinit: bool = False, _autoinit_later: bool = False, **kwargs: Any) -> Callable:
+        run = super()._wrap(f, **kwargs)
+        if autoinit and not _autoinit_later:
+            if self.parameters_of(f):
+                raise ValueError("Method with autoinit=True cannot have arguments.")
+            run()
+            self.autoinit.append(run)
+        return run
+
+
+class TeardownExecutor(GlobalCodeExecutor):
+    """``@device.teardown``: the body runs on the board when the Device closes."""
+
+    name = "teardown"
+
+    def _wrap(self, f: Callable, **kwargs: Any) -> Callable:
+        if self.parameters_of(f):
+            raise ValueError("Method decorated with @teardown cannot have arguments.")
+        return super()._wrap(f, **kwargs)
+
+
+class TaskExecutor(Executor):
+    """``@device.task``: the function is defined on the board now; calling it runs it there."""
+
+    name = "task"
+
+    def _wrap(
+        self, f: Callable, *, minify: bool = True, record: bool = False, trusted: bool = False, **options: Any
+    ) -> Callable:
+        if options.pop("return_time", False):
+            raise FeatureUnavailableError("return_time is not supported: time synchronisation is not implemented")
+        if options:
+            raise TypeError(f"unexpected keyword arguments: {', '.join(sorted(options))}")
+        source, first_line, file = getsource(f)
+        device = self._belay_device
+        device.define(f.__name__, minify_code(source) if minify else source, SourceLocation(file, first_line))
+        name = f.__name__
+
+        if inspect.isgeneratorfunction(f):
+            if record:
+                raise NotImplementedError("generator tasks cannot be recorded for replay")
+            receives = yield_value_is_used(source)
+
+            @functools.wraps(f)
+            def stream(*args: Any, **kwargs: Any) -> Any:
+                call = format_call(name, args, kwargs)
+                if receives:
+                    return lockstep_stream(device, device.new_stream_key(), call, trusted=trusted)
+                return TaskStream(device, device.new_stream_key(), call, trusted=trusted)
+
+            return stream
+
+        @functools.wraps(f)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            code = f"_belay.r({format_call(name, args, kwargs)})"
+            if record:
+                device._history.record(code)
+            return device._execute_with_reconnect(code, recorded=record, trusted=trusted, stream_out=None)
+
+        return call
+
+
+class ThreadExecutor(Executor):
+    """``@device.thread``: the function is defined on the board now; calling it starts a board thread."""
+
+    name = "thread"
+
+    def _wrap(self, f: Callable, *, minify: bool = True, record: bool = True, **options: Any) -> Callable:
+        device = self._belay_device
+        if device.implementation.name == "circuitpython":
+            raise FeatureUnavailableError("CircuitPython does not support threading.")
+        source, first_line, file = getsource(f)
+        device.define(f.__name__, minify_code(source) if minify else source, SourceLocation(file, first_line))
+        name = f.__name__
+
+        @functools.wraps(f)
+        def start(*args: Any, **kwargs: Any) -> None:
+            arguments = ",".join(board_literal(a) for a in args)
+            keywords = ",".join(f"{k!r}:{board_literal(v)}" for k, v in kwargs.items())
+            code = f"import _thread\n_thread.start_new_thread({name},({arguments}{',' if args else ''}),{{{keywords}}})"
+            if record:
+                device._history.record(code)
+            device._execute(code)
+
+        return start

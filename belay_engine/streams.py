@@ -1,0 +1,179 @@
+"""Host iterators over generator tasks: values pushed by the board as it produces them, or stepped with send()."""
+
+import weakref
+from collections import deque
+from collections.abc import Generator, Iterator
+from typing import Any, Optional, TextIO
+
+from .errors import ConnectionLost
+from .output import OutputForwarder
+from .protocol.framing import ErrorOutput, Event, Finished, Output
+from .protocol.raw_repl import RawRepl
+from .replies import NO_RESULT, PAUSED, YIELDED, parse_value, unexpected_record
+from .tracebacks import SourceLocation
+
+
+class TaskStream:
+    """Iterate over what a generator task yields on the board, as fast as the board produces it.
+
+    The board runs the generator in a loop and pushes each value; the host buffers what arrives ahead of
+    the consumer. Another call on the same Device pauses the stream (the board keeps the generator and
+    resumes it later), so host code may call other tasks inside a ``for`` loop over a stream. Leaving the
+    loop early (``break``, an exception, garbage collection) or `close` stops the generator on the board.
+    """
+
+    def __init__(
+        self,
+        device: Any,
+        key: str,
+        call: str,
+        *,
+        trusted: bool = False,
+        stream_out: Optional[TextIO] = None,
+        module: Optional[SourceLocation] = None,
+    ):
+        self._device = device
+        self._key = key
+        self._next_code = f"_belay.s({key!r},{call})"
+        self._trusted = trusted
+        self._module = module
+        self._output = OutputForwarder(stream_out)
+        self._values: deque = deque()
+        self._events: Optional[Iterator[Event]] = None
+        self._parser = None
+        self._errors: list[bytes] = []
+        self._paused = False
+        self._done = False
+        self._generation = device.generation
+
+    def __iter__(self) -> "TaskStream":
+        return self
+
+    def __next__(self) -> Any:
+        if self._values:
+            return self._values.popleft()
+        if self._done:
+            raise StopIteration
+        if self._generation != self._device.generation:
+            self._done = True
+            raise ConnectionLost("the board was reset or reconnected; this generator no longer exists there")
+        with self._device._wire(self) as repl:
+            if self._events is None:
+                self._start(repl)
+            try:
+                while not self._values and self._events is not None:
+                    self._handle(next(self._events))
+            except BaseException:
+                # Host code raised (Ctrl-C, an output stream) or the board failed: leave the board idle.
+                if self._events is not None:
+                    self._stop()
+                raise
+        if self._values:
+            return self._values.popleft()
+        raise StopIteration
+
+    def send(self, value: Any) -> Any:
+        """Advance like `next`; a pushed stream cannot deliver a value into the board's generator.
+
+        Raises
+        ------
+        TypeError
+            `value` is not None. Generators that use the value of ``yield`` are stepped with `send` support
+            automatically; this one does not use it.
+        """
+        if value is not None:
+            raise TypeError("this generator task does not use the value of `yield`, so it cannot receive one")
+        return next(self)
+
+    def close(self) -> None:
+        """Stop the generator on the board (Ctrl-C if it is running) and drop what was buffered."""
+        if self._done:
+            return
+        with self._device._wire(self):
+            self._stop()
+
+    def __del__(self) -> None:
+        if self._done or self._events is None and not self._paused:
+            return
+        device = self._device
+        # No I/O from the garbage collector unless the link is free right now; otherwise the next call does it.
+        if device._lock.acquire(blocking=False):
+            try:
+                if device._repl is not None and self._generation == device.generation:
+                    self._stop()
+            except Exception:  # noqa: BLE001 - nothing can be reported from __del__
+                pass
+            finally:
+                device._lock.release()
+        else:
+            device._abandoned.append(self._stop)
+
+    def _start(self, repl: RawRepl) -> None:
+        self._parser = self._device.record_parser()
+        self._events = repl.execute(self._next_code.encode())
+        self._next_code = f"_belay.s({self._key!r})"
+        self._paused = False
+        self._device._active_stream = weakref.ref(self)
+
+    def _handle(self, event: Event) -> None:
+        if isinstance(event, Output):
+            for item in self._parser.feed(event.data):
+                if type(item) is bytes:
+                    self._output.write(item)
+                elif item[0] == YIELDED:
+                    self._values.append(parse_value(item[1], self._trusted))
+                elif item[0] == PAUSED:
+                    self._paused = True
+                else:
+                    raise unexpected_record(*item)
+        elif isinstance(event, ErrorOutput):
+            self._errors.append(event.data)
+        elif isinstance(event, Finished):
+            self._output.write(self._parser.flush())
+            self._events = None
+            self._device._active_stream = None
+            if not self._paused:
+                self._done = True
+                self._output.finish()
+            if self._errors:
+                self._done = True
+                raise self._device.board_exception(b"".join(self._errors), self._module)
+
+    def _pause(self, repl: RawRepl) -> None:
+        """Ask the board to stop pushing and keep the generator (called with the link held)."""
+        repl.write_to_program(b"\x06")
+        while self._events is not None:
+            self._handle(next(self._events))
+        if not self._paused:
+            # The generator ended before the board read the request: drop the byte from the REPL's input.
+            repl.clear_input_line()
+
+    def _stop(self) -> None:
+        """Stop the board's generator and forget it (called with the link held)."""
+        self._done = True
+        self._values.clear()
+        events, self._events = self._events, None
+        if events is not None:
+            self._device._active_stream = None
+            events.close()  # Ctrl-C and read to the prompt
+        if self._generation == self._device.generation:
+            self._device._repl.exec(f"_belay.d({self._key!r})".encode())
+
+
+def lockstep_stream(
+    device: Any, key: str, call: str, *, trusted: bool = False, stream_out: Optional[TextIO] = None
+) -> Generator[Any, Any, None]:
+    """Step a board generator one value per round trip, so values sent with ``send()`` reach it."""
+    device._execute(f"_belay.o[{key!r}]={call}", stream_out=stream_out)
+    sent = None
+    finished = False
+    try:
+        while True:
+            value = device._execute(f"_belay.x({key!r},{sent!r})", stream_out=stream_out, trusted=trusted)
+            if value is NO_RESULT:
+                finished = True
+                return
+            sent = yield value
+    finally:
+        if not finished and device._repl is not None:
+            device._execute(f"_belay.d({key!r})")

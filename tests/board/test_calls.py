@@ -1,0 +1,89 @@
+import io
+
+import pytest
+
+from belay_engine import UNPARSABLE_RESULT, PyboardException
+
+
+def test_expression_value_comes_back_as_a_python_value(device):
+    assert device("1 + 1") == 2
+    assert device("[i * i for i in range(4)]") == [0, 1, 4, 9]
+
+
+def test_statements_return_none_and_keep_their_effect(device):
+    assert device("x = 21") is None
+    assert device("x * 2") == 42
+
+
+def test_expressions_that_start_with_a_string_survive_minifying(device):
+    assert device("'abc'") == "abc"
+    assert device("'-'.join(['a', 'b'])") == "a-b"
+    assert device("'%d' % 5") == "5"
+
+
+def test_a_value_that_is_not_a_literal_is_unparsable_unless_trusted(device):
+    assert device("bytearray(b'1')") == bytearray(b"1")
+    assert device("sys.implementation") is UNPARSABLE_RESULT
+    assert device("[1] * 3", trusted=True) == [1, 1, 1]
+
+
+def test_implementation_is_detected_on_connect(device):
+    implementation = device.implementation
+    assert (implementation.name, implementation.platform, implementation.arch) == ("micropython", "linux", "x64")
+    assert len(implementation.version) == 3
+    assert implementation.version >= (1, 20, 0)
+    assert set(implementation.emitters) == {"native", "viper"}
+
+
+def test_convenience_imports_are_available_after_connect(device):
+    assert device("Pin.OUT") == device("machine.Pin.OUT")
+    assert device("callable(sleep)") is True
+
+
+def test_printed_output_is_forwarded_in_order_before_the_result(device):
+    out = io.StringIO()
+    assert device("print('one')\nprint('two', end='')", stream_out=out) is None
+    assert out.getvalue() == "one\ntwo"
+
+
+def test_printed_text_that_looks_like_a_tag_is_output_not_a_result(device):
+    out = io.StringIO()
+    assert device("print('_BELAYR|5')\nprint('\\x1eR7\\x1f')", stream_out=out) is None
+    assert out.getvalue() == "_BELAYR|5\n\x1eR7\x1f\n"
+
+
+def test_output_is_written_to_stdout_by_default(device, capsys):
+    device("print('hello')")
+    assert capsys.readouterr().out == "hello\n"
+
+
+def test_invalid_utf8_from_the_board_is_replaced_not_raised(device):
+    out = io.StringIO()
+    device("import sys\nsys.stdout.buffer.write(b'a\\xffb')", stream_out=out)
+    assert out.getvalue() == "a\ufffdb"
+
+
+def test_a_board_exception_raises_pyboard_exception_with_the_board_traceback(device):
+    with pytest.raises(PyboardException) as info:
+        device("1/0")
+    assert info.value.exception_name == "ZeroDivisionError"
+    assert "ZeroDivisionError" in str(info.value)
+    assert device("2 + 2") == 4
+
+
+def test_a_syntax_error_is_reported_and_the_board_stays_usable(device):
+    with pytest.raises(PyboardException, match="SyntaxError"):
+        device("def broken(:\n pass")
+    assert device("3") == 3
+
+
+def test_large_code_goes_through_raw_paste(device):
+    body = "\n".join(f"v{i} = {i}" for i in range(400))
+    device(body + "\n", minify=False)
+    assert device("v399") == 399
+    assert device._repl.raw_paste_supported is True
+
+
+def test_unknown_keyword_arguments_are_refused(device):
+    with pytest.raises(TypeError, match="bogus"):
+        device("1", bogus=True)

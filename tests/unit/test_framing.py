@@ -1,0 +1,60 @@
+import pytest
+
+from belay_engine.errors import ProtocolError
+from belay_engine.protocol.framing import ErrorOutput, Finished, Output, RawReplFramer
+
+REPLY = b"OKhello\nworld\x04Traceback\nNameError: x\n\x04>"
+
+
+def collect(chunks, acknowledgement=b"OK"):
+    framer = RawReplFramer(acknowledgement)
+    events = []
+    for chunk in chunks:
+        events.extend(framer.feed(chunk))
+    return framer, events
+
+
+def summarize(events):
+    stdout = b"".join(e.data for e in events if isinstance(e, Output))
+    stderr = b"".join(e.data for e in events if isinstance(e, ErrorOutput))
+    finished = [e for e in events if isinstance(e, Finished)]
+    return stdout, stderr, finished
+
+
+@pytest.mark.parametrize("cut", range(len(REPLY) + 1))
+def test_reply_split_at_any_offset_gives_the_same_output(cut):
+    framer, events = collect([REPLY[:cut], REPLY[cut:]])
+    assert summarize(events) == (b"hello\nworld", b"Traceback\nNameError: x\n", [Finished(b"")])
+    assert framer.finished
+
+
+def test_reply_fed_byte_by_byte_gives_the_same_output():
+    _, events = collect([REPLY[i : i + 1] for i in range(len(REPLY))])
+    assert summarize(events)[:2] == (b"hello\nworld", b"Traceback\nNameError: x\n")
+
+
+def test_output_is_passed_on_before_the_reply_ends():
+    framer = RawReplFramer()
+    assert framer.feed(b"OKpartial line") == [Output(b"partial line")]
+    assert not framer.finished
+
+
+def test_bytes_after_the_prompt_are_handed_back_as_leftover():
+    _, events = collect([b"OK1\x04\x04>stray"])
+    assert events[-1] == Finished(b"stray")
+
+
+def test_raw_paste_reply_has_no_acknowledgement():
+    _, events = collect([b"42\n\x04\x04>"], acknowledgement=b"")
+    assert summarize(events)[0] == b"42\n"
+
+
+def test_stray_output_before_the_acknowledgement_is_not_lost():
+    _, events = collect([b"thread says hi\n", b"OK\x04\x04>"])
+    assert summarize(events)[0] == b"thread says hi\n"
+
+
+def test_garbage_instead_of_the_prompt_is_a_protocol_error():
+    framer = RawReplFramer()
+    with pytest.raises(ProtocolError, match="prompt"):
+        framer.feed(b"OK\x04\x04?")
