@@ -108,7 +108,7 @@ class Device(metaclass=DeviceMeta):
         self._lock_owner: Optional[int] = None
         self._active_stream: Any = None
         self._abandoned: list[Callable[[], None]] = []
-        self._pending_releases: list[int] = []
+        self._pending_releases: list[Union[int, str]] = []
         self._functions: dict[str, SourceLocation] = {}
         self._definitions: dict[str, str] = {}
         self._generation = 0
@@ -443,7 +443,7 @@ class Device(metaclass=DeviceMeta):
                 active._pause(repl)
             if self._pending_releases:
                 ids, self._pending_releases = self._pending_releases, []
-                repl.exec(f"_belay.d({','.join(map(str, ids))})".encode())
+                repl.exec(f"_belay.d({','.join(map(repr, ids))})".encode())
             yield repl
         finally:
             self._lock_owner = None
@@ -516,10 +516,10 @@ class Device(metaclass=DeviceMeta):
         self._stream_count += 1
         return f"g{self._stream_count}"
 
-    def release_later(self, object_id: int, generation: int) -> None:
-        """Forget board object `object_id` with the next command (called from garbage collection)."""
+    def release_later(self, key: Union[int, str], generation: int) -> None:
+        """Forget the board object kept under `key` with the next command (safe from garbage collection)."""
         if generation == self._generation:
-            self._pending_releases.append(object_id)
+            self._pending_releases.append(key)
 
     @property
     def generation(self) -> int:

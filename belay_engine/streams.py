@@ -156,14 +156,14 @@ class TaskStream:
         if events is not None:
             self._device._active_stream = None
             events.close()  # Ctrl-C and read to the prompt
-        if self._generation == self._device.generation:
-            self._device._repl.exec(f"_belay.d({self._key!r})".encode())
+        self._device.release_later(self._key, self._generation)
 
 
 def lockstep_stream(
     device: Any, key: str, call: str, *, trusted: bool = False, stream_out: Optional[TextIO] = None
 ) -> Generator[Any, Any, None]:
     """Step a board generator one value per round trip, so values sent with ``send()`` reach it."""
+    generation = device.generation
     device._execute(f"_belay.o[{key!r}]={call}", stream_out=stream_out)
     sent = None
     finished = False
@@ -175,5 +175,5 @@ def lockstep_stream(
                 return
             sent = yield value
     finally:
-        if not finished and device._repl is not None:
-            device._execute(f"_belay.d({key!r})")
+        if not finished:
+            device.release_later(key, generation)
