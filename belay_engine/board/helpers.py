@@ -1,7 +1,7 @@
 # On-board helpers of the engine, installed once per connection (one exec) and kept small: they cost
 # board heap. "@@" is replaced with the connection's nonce, so a record written here cannot be forged by
 # anything user code prints. A record is "\x1e" + nonce + kind + payload + "\x1f"; kinds:
-#   R  a value's repr        P  id of an object kept on the board for a proxy
+#   R  a value's repr (v: the repr of a repr, for display)   P  id of an object kept for a proxy
 #   Y  a streamed value      W  a stream paused at the host's request (its generator is kept)
 import sys
 
@@ -23,6 +23,10 @@ class _belay:
 
     def r(v):
         _belay.w(_belay.S + "R" + repr(v) + "\x1f")
+
+    def v(x):
+        if x is not None:
+            _belay.r(repr(x))
 
     def p(v, a=0):
         if v is None or type(v) in (int, float, str, bool, bytes):

@@ -3,6 +3,8 @@ import io
 import pytest
 
 from belay_engine import UNPARSABLE_RESULT, PyboardException
+from belay_engine.cells import run_cell
+from belay_engine.tracebacks import SourceLocation
 
 
 def test_expression_value_comes_back_as_a_python_value(device):
@@ -87,3 +89,26 @@ def test_large_code_goes_through_raw_paste(device):
 def test_unknown_keyword_arguments_are_refused(device):
     with pytest.raises(TypeError, match="bogus"):
         device("1", bogus=True)
+
+
+def test_a_cell_shows_the_repr_of_its_last_expression(device):
+    out = io.StringIO()
+    result = run_cell(device, "x = [1, 2]\nprint('side')\nx + [3]", stream_out=out)
+    assert result.value_repr == "[1, 2, 3]"
+    assert out.getvalue() == "side\n"
+
+
+def test_a_cell_ending_in_a_statement_or_none_shows_nothing(device):
+    assert run_cell(device, "y = 2").value_repr is None
+    assert run_cell(device, "None").value_repr is None
+
+
+def test_a_cell_value_that_is_not_a_literal_still_shows_its_repr(device):
+    assert run_cell(device, "object").value_repr == "<class 'object'>"
+
+
+def test_a_cell_error_points_at_the_cell_line(device):
+    location = SourceLocation("<cell-7>", 1)
+    with pytest.raises(PyboardException) as info:
+        run_cell(device, "a = 1\nb = a / 0\nb", location=location)
+    assert 'File "<cell-7>", line 2, in <module>' in str(info.value)
