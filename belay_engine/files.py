@@ -1,0 +1,56 @@
+"""Board file operations for front ends: list, read, write and remove files by path."""
+
+from typing import Any
+
+from attrs import frozen
+
+CHUNK = 2048
+
+
+@frozen
+class Entry:
+    """One directory entry on the board."""
+
+    name: str
+    is_dir: bool
+    size: int
+
+
+def list_dir(device: Any, path: str = "/") -> list[Entry]:
+    """The entries of board folder `path`, folders first, then by name."""
+    rows = device(
+        f"[(e[0], e[1] == 0x4000, e[3] if len(e) > 3 else -1) for e in __import__('os').ilistdir({path!r})]",
+        record=False,
+    )
+    return sorted((Entry(*row) for row in rows), key=lambda e: (not e.is_dir, e.name))
+
+
+def read_file(device: Any, path: str) -> bytes:
+    """The contents of board file `path`."""
+    device(f"_belay_f = open({path!r}, 'rb')", record=False)
+    chunks = []
+    try:
+        while True:
+            chunk = device(f"_belay_f.read({CHUNK})", record=False)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+    finally:
+        device("_belay_f.close()\ndel _belay_f", record=False)
+
+
+def write_file(device: Any, path: str, data: bytes) -> None:
+    """Write `data` to board file `path`, replacing it."""
+    device(f"_belay_f = open({path!r}, 'wb')", record=False)
+    try:
+        for start in range(0, len(data), CHUNK):
+            device(f"_belay_f.write({data[start:start + CHUNK]!r})", record=False)
+    finally:
+        device("_belay_f.close()\ndel _belay_f", record=False)
+
+
+def remove(device: Any, path: str) -> None:
+    """Remove board file or empty folder `path`."""
+    device(
+        f"import os\nif os.stat({path!r})[0] & 0x4000:\n os.rmdir({path!r})\nelse:\n os.remove({path!r})", record=False
+    )

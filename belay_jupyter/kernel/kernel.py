@@ -1,0 +1,217 @@
+"""BelayKernel: a thin ipykernel adapter; every board action is one call into belay_engine."""
+
+import linecache
+from typing import Any, Optional
+
+from ipykernel.kernelbase import Kernel
+from traitlets import Unicode
+
+from belay_engine import BelayException, ConnectionFailedError, Device, PyboardError, PyboardException
+from belay_engine.cells import run_cell
+from belay_engine.tracebacks import SourceLocation
+
+from .completion import completion_request, name_at
+from .kernel_magics import KernelMagics, MagicError
+
+__version__ = "0.1.0"
+
+
+class _StreamToFrontend:
+    """A text stream that sends each write as a Jupyter `stream` message at once."""
+
+    def __init__(self, kernel: Kernel, name: str = "stdout"):
+        self._kernel, self._name = kernel, name
+
+    def write(self, text: str) -> None:
+        if text:
+            self._kernel.send_response(self._kernel.iopub_socket, "stream", {"name": self._name, "text": text})
+
+    def flush(self) -> None:
+        """Nothing is buffered."""
+
+
+class BelayKernel(Kernel):
+    """Jupyter kernel whose cells run on a MicroPython board."""
+
+    implementation = "belay"
+    implementation_version = __version__
+    language = "python"
+    language_version = "3.4"
+    language_info = {
+        "name": "python",
+        "version": "3.4",
+        "mimetype": "text/x-python",
+        "file_extension": ".py",
+        "pygments_lexer": "python3",
+        "codemirror_mode": {"name": "python", "version": 3},
+    }
+    help_links = [{"text": "MicroPython", "url": "https://docs.micropython.org/"}]
+
+    port = Unicode(
+        "", config=True, help="Board to connect to on the first cell; empty: BELAY_DEVICE, else the virtual board."
+    )
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.device: Optional[Device] = None
+        self.magics = KernelMagics(self)
+
+    @property
+    def banner(self) -> str:
+        """Kernel name and the connected board, if any."""
+        if self.device is None:
+            return "Belay MicroPython: cells run on the board (connects on the first cell; %lsmagic for help)"
+        return f"Belay MicroPython on {self.device!r}"
+
+    # -- connection --------------------------------------------------------------------------------
+
+    def say(self, text: str, name: str = "stdout") -> None:
+        """Send `text` to the front end as a stream."""
+        _StreamToFrontend(self, name).write(text)
+
+    def connect(self, port: Optional[str] = None, password: Optional[str] = None) -> Device:
+        """Connect to `port` (or the default chain) and announce the board."""
+        self.disconnect()
+        from belay_engine.transports import default_port
+
+        if not port:
+            port = self.port or None
+        if not port:
+            try:
+                port = default_port()
+            except BelayException:
+                port = "virtual:"
+        options = {} if password is None else {"password": password}
+        self.device = Device(port, **options)
+        implementation = self.device.implementation
+        self.say(
+            f"Connected to {port}: {implementation.name} {'.'.join(map(str, implementation.version))} "
+            f"on {implementation.platform}\n"
+        )
+        return self.device
+
+    def disconnect(self) -> None:
+        """Close the board connection, if any."""
+        device, self.device = self.device, None
+        if device is not None:
+            try:
+                device.close()
+            except BelayException:
+                pass  # the board is gone already
+
+    # -- execution ---------------------------------------------------------------------------------------
+
+    def do_execute(
+        self,
+        code: str,
+        silent: bool,
+        store_history: bool = True,
+        user_expressions: Optional[dict] = None,
+        allow_stdin: bool = False,
+        *,
+        cell_id: Optional[str] = None,
+    ) -> dict:
+        """Run host magics, then send the cell to the board with output streamed while it runs."""
+        try:
+            code = self.magics.run_leading_magics(code)
+            if code.strip():
+                self._run_on_board(code, silent)
+        except KeyboardInterrupt:
+            return self._error("KeyboardInterrupt", "interrupted", ["KeyboardInterrupt: the board code was stopped"])
+        except PyboardException as error:
+            traceback = str(error.board_traceback).rstrip("\n").splitlines()
+            last = traceback[-1] if traceback else ""
+            value = last.split(": ", 1)[1] if ": " in last else ""
+            return self._error(error.exception_name or "PyboardException", value, traceback)
+        except (ConnectionFailedError, PyboardError) as error:
+            self.disconnect()  # reconnect on the next cell
+            return self._error(type(error).__name__, str(error), [f"{type(error).__name__}: {error}"])
+        except (MagicError, BelayException, OSError) as error:
+            return self._error(type(error).__name__, str(error), [f"{type(error).__name__}: {error}"])
+        return {"status": "ok", "execution_count": self.execution_count, "payload": [], "user_expressions": {}}
+
+    def _run_on_board(self, code: str, silent: bool) -> None:
+        device = self.device or self.connect()
+        name = f"<cell {self.execution_count}>"
+        linecache.cache[name] = (len(code), None, code.splitlines(keepends=True), name)
+        stream = None if not silent else _Discard()
+        result = run_cell(device, code, stream_out=stream or _StreamToFrontend(self), location=SourceLocation(name, 1))
+        if result.value_repr is not None and not silent:
+            self.send_response(
+                self.iopub_socket,
+                "execute_result",
+                {"execution_count": self.execution_count, "data": {"text/plain": result.value_repr}, "metadata": {}},
+            )
+
+    def _error(self, name: str, value: str, traceback: list[str]) -> dict:
+        content = {"ename": name, "evalue": value, "traceback": traceback}
+        self.send_response(self.iopub_socket, "error", content)
+        return {"status": "error", "execution_count": self.execution_count, **content}
+
+    # -- introspection -----------------------------------------------------------------------------------
+
+    def do_complete(self, code: str, cursor_pos: int) -> dict:
+        """Complete from the board's ``dir()`` of the object before the cursor (globals and builtins otherwise)."""
+        reply = {"status": "ok", "matches": [], "cursor_start": cursor_pos, "cursor_end": cursor_pos, "metadata": {}}
+        request = completion_request(code, cursor_pos)
+        device = self._device_for_introspection()
+        if request is None or device is None:
+            return reply
+        expression = (
+            f"dir({request.owner})" if request.owner else "sorted(set(dir()) | set(dir(__import__('builtins'))))"
+        )
+        try:
+            names = device(expression, record=False)
+        except (BelayException, RuntimeError):
+            return reply  # busy or disconnected: no completions rather than an error
+        reply["matches"] = sorted(n for n in names if n.startswith(request.prefix) and not n.startswith("_belay"))
+        reply["cursor_start"] = request.start
+        return reply
+
+    def do_inspect(self, code: str, cursor_pos: int, detail_level: int = 0, omit_sections: tuple = ()) -> dict:
+        """Show the type and repr of the board object under the cursor."""
+        reply = {"status": "ok", "found": False, "data": {}, "metadata": {}}
+        name = name_at(code, cursor_pos)
+        device = self._device_for_introspection()
+        if name is None or device is None:
+            return reply
+        try:
+            type_name, text = device(f"(type({name}).__name__, repr({name})[:2000])", record=False)
+        except (BelayException, RuntimeError, ValueError):
+            return reply
+        reply.update(found=True, data={"text/plain": f"{name}: {type_name}\n{text}"})
+        return reply
+
+    def _device_for_introspection(self) -> Optional[Device]:
+        """The board, connecting on first use; None when no board can be reached (no error for a completion)."""
+        if self.device is None:
+            try:
+                self.connect()
+            except (BelayException, OSError):
+                return None
+        return self.device
+
+    def do_is_complete(self, code: str) -> dict:
+        """Decide on the host (IPython's rules) whether `code` is a complete block, for consoles."""
+        from IPython.core.inputtransformer2 import TransformerManager
+
+        status, indent = TransformerManager().check_complete(code)
+        reply = {"status": status}
+        if status == "incomplete":
+            reply["indent"] = " " * (indent or 0)
+        return reply
+
+    def do_shutdown(self, restart: bool) -> dict:
+        """Close the board connection, leaving the board in its friendly REPL."""
+        self.disconnect()
+        return {"status": "ok", "restart": restart}
+
+
+class _Discard:
+    """A text stream that drops everything (silent execution)."""
+
+    def write(self, text: str) -> None:
+        """Drop `text`."""
+
+    def flush(self) -> None:
+        """Nothing to flush."""

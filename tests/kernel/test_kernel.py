@@ -1,0 +1,155 @@
+import time
+
+from .conftest import TIMEOUT, execute, stdout_of
+
+
+def test_a_last_expression_comes_back_as_execute_result(kernel):
+    _, client = kernel
+    reply, messages = execute(client, "x = 20\nx + 1")
+    assert reply["content"]["status"] == "ok"
+    results = [m for m in messages if m["msg_type"] == "execute_result"]
+    assert [r["content"]["data"]["text/plain"] for r in results] == ["21"]
+    assert results[0]["content"]["execution_count"] == reply["content"]["execution_count"]
+
+
+def test_execution_count_advances_and_silent_cells_show_nothing(kernel):
+    _, client = kernel
+    first, _ = execute(client, "1")
+    msg_id = client.execute("print('hidden')\n2", silent=True)
+    silent_reply = client.get_shell_msg(timeout=TIMEOUT)
+    assert silent_reply["parent_header"]["msg_id"] == msg_id
+    second, _ = execute(client, "3")
+    assert second["content"]["execution_count"] == first["content"]["execution_count"] + 1
+
+
+def test_print_output_streams_while_the_cell_runs(kernel, board_folder):
+    _, client = kernel
+    cell = (
+        "import os, time\n"
+        "print('waiting')\n"
+        "while 'go' not in os.listdir('/'):\n"
+        "    time.sleep_ms(5)\n"
+        "print('done')\n"
+    )
+    msg_id = client.execute(cell)
+    deadline = time.monotonic() + TIMEOUT
+    seen = ""
+    while "waiting" not in seen:
+        message = client.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
+        if message["parent_header"].get("msg_id") == msg_id and message["msg_type"] == "stream":
+            seen += message["content"]["text"]
+    # The first print arrived while the board still waits for the host: output is not held back.
+    assert not client.shell_channel.msg_ready()
+    (board_folder / "go").write_text("")
+    reply = client.get_shell_msg(timeout=TIMEOUT)
+    assert reply["content"]["status"] == "ok"
+
+
+def test_a_board_exception_gives_an_error_reply_with_name_value_and_traceback(kernel):
+    _, client = kernel
+    reply, messages = execute(client, "a = 1\nb = a / 0")
+    content = reply["content"]
+    assert (content["status"], content["ename"]) == ("error", "ZeroDivisionError")
+    assert "divide by zero" in content["evalue"]
+    assert any("line 2" in line for line in content["traceback"])
+    assert [m["msg_type"] for m in messages if m["msg_type"] == "error"] == ["error"]
+
+
+def test_a_syntax_error_is_reported_and_the_next_cell_runs(kernel):
+    _, client = kernel
+    reply, _ = execute(client, "def broken(:\n    pass")
+    assert reply["content"]["ename"] == "SyntaxError"
+    reply, messages = execute(client, "40 + 2")
+    assert [m["content"]["data"]["text/plain"] for m in messages if m["msg_type"] == "execute_result"] == ["42"]
+
+
+def test_interrupt_stops_the_board_code_and_the_kernel_stays_usable(kernel):
+    manager, client = kernel
+    msg_id = client.execute("print('spinning')\nwhile True:\n    pass")
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        message = client.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
+        if message["parent_header"].get("msg_id") == msg_id and message["msg_type"] == "stream":
+            break
+    manager.interrupt_kernel()
+    reply = client.get_shell_msg(timeout=TIMEOUT)
+    assert (reply["content"]["status"], reply["content"]["ename"]) == ("error", "KeyboardInterrupt")
+    reply, messages = execute(client, "6 * 7")
+    assert stdout_of(messages) == "" and reply["content"]["status"] == "ok"
+
+
+def test_completion_comes_from_the_board(kernel):
+    _, client = kernel
+    execute(client, "import machine\nboard_value = 5")
+    client.complete("machine.Pi", 10)
+    reply = client.get_shell_msg(timeout=TIMEOUT)
+    assert "Pin" in reply["content"]["matches"]
+    assert reply["content"]["cursor_start"] == 8
+    client.complete("board_va", 8)
+    assert client.get_shell_msg(timeout=TIMEOUT)["content"]["matches"] == ["board_value"]
+
+
+def test_inspection_shows_type_and_repr(kernel):
+    _, client = kernel
+    execute(client, "numbers = [1, 2, 3]")
+    client.inspect("numbers", 3)
+    content = client.get_shell_msg(timeout=TIMEOUT)["content"]
+    assert content["found"] is True
+    assert content["data"]["text/plain"] == "numbers: list\n[1, 2, 3]"
+    client.inspect("no_such_name", 3)
+    assert client.get_shell_msg(timeout=TIMEOUT)["content"]["found"] is False
+
+
+def test_is_complete_answers_for_blocks(kernel):
+    _, client = kernel
+    for code, status in [("1 + 1", "complete"), ("for i in range(3):", "incomplete"), ("x = )", "invalid")]:
+        client.is_complete(code)
+        assert client.get_shell_msg(timeout=TIMEOUT)["content"]["status"] == status
+
+
+def test_file_magics_move_files_between_host_and_board(kernel, board_folder, tmp_path):
+    _, client = kernel
+    local = tmp_path / "hello.txt"
+    local.write_text("hi there")
+    reply, _ = execute(client, f"%put {local} /hello.txt")
+    assert reply["content"]["status"] == "ok"
+    assert (board_folder / "hello.txt").read_text() == "hi there"
+    _, messages = execute(client, "%cat /hello.txt")
+    assert stdout_of(messages) == "hi there"
+    _, messages = execute(client, "%ls /")
+    assert "hello.txt" in stdout_of(messages)
+    copy = tmp_path / "copy.txt"
+    execute(client, f"%get /hello.txt {copy}")
+    assert copy.read_text() == "hi there"
+    execute(client, "%rm /hello.txt")
+    assert not (board_folder / "hello.txt").exists()
+
+
+def test_reset_and_info_magics(kernel):
+    _, client = kernel
+    execute(client, "gone = 1")
+    reply, _ = execute(client, "%reset")
+    assert reply["content"]["status"] == "ok"
+    reply, _ = execute(client, "gone")
+    assert reply["content"]["ename"] == "NameError"
+    _, messages = execute(client, "%info")
+    assert "micropython" in stdout_of(messages)
+
+
+def test_timeit_magic_times_on_the_board(kernel):
+    _, client = kernel
+    _, messages = execute(client, "%timeit x = 1 + 1")
+    assert "timed on the board" in stdout_of(messages)
+
+
+def test_unknown_magic_is_a_clear_error_and_not_sent_to_the_board(kernel):
+    _, client = kernel
+    reply, _ = execute(client, "%frobnicate now")
+    assert reply["content"]["status"] == "error"
+    assert "unknown magic %frobnicate" in reply["content"]["evalue"]
+
+
+def test_lsmagic_lists_the_kernel_magics(kernel):
+    _, client = kernel
+    _, messages = execute(client, "%lsmagic")
+    assert all(f"%{name}" in stdout_of(messages) for name in ["connect", "put", "get", "ls", "timeit", "reset"])
