@@ -153,3 +153,41 @@ def test_lsmagic_lists_the_kernel_magics(kernel):
     _, client = kernel
     _, messages = execute(client, "%lsmagic")
     assert all(f"%{name}" in stdout_of(messages) for name in ["connect", "put", "get", "ls", "timeit", "reset"])
+
+
+def _board_pids_of(kernel_pid):
+    """MicroPython processes started by the kernel process."""
+    from pathlib import Path
+
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            name = stat[stat.index("(") + 1 : stat.rindex(")")]
+            if name.startswith("micropython") and int(stat[stat.rindex(")") + 2 :].split()[1]) == kernel_pid:
+                pids.append(int(entry.name))
+    return pids
+
+
+def test_a_board_that_vanishes_mid_cell_is_reported_and_the_next_cell_reconnects(kernel):
+    import os
+    import signal
+
+    manager, client = kernel
+    msg_id = client.execute("print('working')\nwhile True:\n    pass")
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        message = client.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
+        if message["parent_header"].get("msg_id") == msg_id and message["msg_type"] == "stream":
+            break
+    for pid in _board_pids_of(manager.provisioner.pid):
+        os.kill(pid, signal.SIGKILL)
+    reply = client.get_shell_msg(timeout=TIMEOUT)
+    assert (reply["content"]["status"], reply["content"]["ename"]) == ("error", "ConnectionLost")
+    assert manager.is_alive()
+    reply, messages = execute(client, "1 + 1")
+    assert reply["content"]["status"] == "ok"
+    assert "Connected to" in stdout_of(messages)
