@@ -40,7 +40,8 @@ def show_last_expression(code: str) -> str:
         return code  # the expression shares its line with an earlier statement (`a = 1; a`)
     prefix = "".join(lines[:start])
     # Only the expression is wrapped; comments or a `;` after it are dropped, earlier lines stay put.
-    return f"{prefix}{head}_belay.v({ast.get_source_segment(code, last)}\n)\n"
+    # The extra parentheses keep a bare tuple (`a, b`) one argument.
+    return f"{prefix}{head}_belay.v(({ast.get_source_segment(code, last)}\n))\n"
 
 
 def run_cell(

@@ -379,7 +379,7 @@ class Device(metaclass=DeviceMeta):
         cmd = textwrap.dedent(cmd)
         imported = import_names(cmd)
         if isexpression(cmd):
-            cmd = f"_belay.{'p' if proxy else 'r'}({cmd}\n)"
+            cmd = f"_belay.{'p' if proxy else 'r'}(({cmd}\n))"  # parentheses keep `a, b` one value
         if minify:
             cmd = minify_code(cmd)
         if record:

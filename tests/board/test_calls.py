@@ -12,6 +12,11 @@ def test_expression_value_comes_back_as_a_python_value(device):
     assert device("[i * i for i in range(4)]") == [0, 1, 4, 9]
 
 
+def test_a_bare_tuple_expression_is_one_value(device):
+    assert device("1, 'two'") == (1, "two")
+    assert run_cell(device, "x = 3\nx, x + 1").value_repr == "(3, 4)"
+
+
 def test_statements_return_none_and_keep_their_effect(device):
     assert device("x = 21") is None
     assert device("x * 2") == 42

@@ -1,0 +1,52 @@
+"""Write the example notebooks in notebooks/ from the cell lists below (run after editing them)."""
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+
+KERNEL = {
+    "kernelspec": {"name": "belay", "display_name": "Belay MicroPython", "language": "python"},
+    "language_info": {"name": "python", "file_extension": ".py", "mimetype": "text/x-python"},
+}
+
+MICROPYTHON_KERNEL = [
+    new_markdown_cell(
+        "# The Belay MicroPython kernel\n\n"
+        "Every cell of this notebook runs on the board: output streams back while the cell runs, and the value "
+        "of a last expression is shown, as in the Python REPL. With no board configured the kernel connects to "
+        "the built-in virtual board (`%connect PORT` picks another, e.g. `%connect /dev/ttyACM0`)."
+    ),
+    new_code_cell("import sys\nsys.implementation.name, sys.platform"),
+    new_markdown_cell("Lines starting with `%` run on the host. `%lsmagic` lists them."),
+    new_code_cell("%lsmagic"),
+    new_markdown_cell("Output arrives as the board prints it, not when the cell ends:"),
+    new_code_cell("import time\nfor i in range(3):\n    print('tick', i)\n    time.sleep(0.2)"),
+    new_markdown_cell("Functions and globals stay on the board between cells, like in a REPL with a memory."),
+    new_code_cell("def fib(n):\n    a, b = 0, 1\n    for _ in range(n):\n        a, b = b, a + b\n    return a"),
+    new_code_cell("[fib(n) for n in range(10)]"),
+    new_markdown_cell("`%timeit` times code on the board itself, so the USB link is not part of the figure."),
+    new_code_cell("%timeit fib(20)"),
+    new_markdown_cell("Board files: write one from board code, then look at it from the host side."),
+    new_code_cell("with open('/hello.txt', 'w') as f:\n    f.write('written on the board\\n')"),
+    new_code_cell("%ls /"),
+    new_code_cell("%cat /hello.txt"),
+    new_markdown_cell("The virtual board simulates `machine.ADC` with a deterministic signal:"),
+    new_code_cell("from machine import ADC\nadc = ADC(0)\n[adc.read_u16() for _ in range(5)]"),
+    new_markdown_cell("Errors show the board's traceback with the cell's line numbers:"),
+    new_code_cell("def check(x):\n    if x > 2:\n        raise ValueError('too big')\n    return x\n\ncheck(1)"),
+]
+
+
+def write(name: str, cells: list, metadata: dict) -> None:
+    """Write one notebook."""
+    notebook = new_notebook(cells=cells, metadata=metadata)
+    nbformat.validate(notebook)
+    NOTEBOOKS.mkdir(exist_ok=True)
+    nbformat.write(notebook, NOTEBOOKS / name)
+
+
+if __name__ == "__main__":
+    write("micropython_kernel.ipynb", MICROPYTHON_KERNEL, KERNEL)
