@@ -35,6 +35,13 @@ def sorted_by_definition(callables: Iterable[Callable]) -> list[Callable]:
 _order = iter(range(1, 1 << 62))
 
 
+def run_global_code(device: Any, code: str, location: SourceLocation, *, record: bool = True) -> None:
+    """Run `code` in the board's global context, as setup code: kept for replay, tracebacks mapped to `location`."""
+    if record:
+        device._history.record(code)
+    device._execute(code, module=location)
+
+
 class Executor:
     """Base of the instance decorators: bare (``@device.task``) and called (``@device.task(...)``) forms."""
 
@@ -100,10 +107,8 @@ class GlobalCodeExecutor(Executor):
             assignments = ";".join(f"{key}={board_literal(value)}" for key, value in bound.arguments.items())
             code = f"{assignments}\n{body}" if assignments else body
             location = SourceLocation(file, first_line, lines_added=1 if assignments else 0)
-            if record:
-                device._history.record(code)
             try:
-                device._execute(code, module=location)
+                run_global_code(device, code, location, record=record)
             except PyboardException:
                 if not ignore_errors:
                     raise

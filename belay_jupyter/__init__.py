@@ -1,0 +1,24 @@
+"""belay_jupyter: the IPython extension (``%load_ext belay``) and the Belay MicroPython kernel."""
+
+from typing import Any
+
+_registries: dict[int, Any] = {}
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """Register the ``%belay*`` magics; loading twice is harmless."""
+    from .magics import MAGIC_CLASSES, DeviceRegistry
+
+    if id(ipython) in _registries:
+        return
+    registry = DeviceRegistry()
+    _registries[id(ipython)] = registry
+    for magic_class in MAGIC_CLASSES:
+        ipython.register_magics(magic_class(ipython, registry))
+
+
+def unload_ipython_extension(ipython: Any) -> None:
+    """Close every connection the extension opened."""
+    registry = _registries.pop(id(ipython), None)
+    if registry is not None:
+        registry.close_all()

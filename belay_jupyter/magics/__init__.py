@@ -1,0 +1,10 @@
+"""The IPython extension's magics, one class per concern, sharing one DeviceRegistry."""
+
+from .connection import ConnectionMagics
+from .execution import ExecutionMagics
+from .registry import DeviceRegistry
+from .views import ViewMagics
+
+MAGIC_CLASSES = (ConnectionMagics, ExecutionMagics, ViewMagics)
+
+__all__ = ["MAGIC_CLASSES", "DeviceRegistry"]

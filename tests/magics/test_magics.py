@@ -1,0 +1,114 @@
+import pytest
+from IPython.core.error import UsageError
+
+from belay_engine import Device, ProxyObject, PyboardException
+
+from ..board.boards import micropython_children
+
+
+def test_connect_binds_the_device_in_the_user_namespace(ip, capsys):
+    assert isinstance(ip.user_ns["device"], Device)
+    ip.run_line_magic("belay_devices", "")
+    assert "* device: virtual:" in capsys.readouterr().out
+
+
+def test_line_magic_evaluates_on_the_board(ip):
+    assert ip.run_line_magic("belay", "1 + 2") == 3
+
+
+def test_cell_magic_streams_output_and_shows_the_last_value(ip, capsys):
+    value = ip.run_cell_magic("belay", "", "x = 5\nprint('from board')\nx * 2")
+    assert repr(value) == "10"
+    assert capsys.readouterr().out == "from board\n"
+
+
+def test_task_cell_binds_host_callables_including_generators(ip):
+    ip.run_cell_magic(
+        "belay_task", "", "def add(a, b):\n    return a + b\n\ndef count(n):\n    for i in range(n):\n        yield i\n"
+    )
+    assert ip.user_ns["add"](2, 3) == 5
+    assert list(ip.user_ns["count"](4)) == [0, 1, 2, 3]
+
+
+def test_task_cell_with_other_statements_is_refused(ip):
+    with pytest.raises(UsageError, match="only function definitions"):
+        ip.run_cell_magic("belay_task", "", "x = 1\ndef f():\n    return x\n")
+
+
+def test_setup_cell_runs_in_the_board_global_context(ip):
+    ip.run_cell_magic("belay_setup", "", "configured = 'yes'")
+    assert ip.run_line_magic("belay", "configured") == "yes"
+
+
+def test_setup_cell_with_autoinit_runs_again_after_a_reset(ip):
+    ip.run_cell_magic("belay_setup", "--autoinit", "ready = 1")
+    ip.run_line_magic("belay_reset", "")
+    assert ip.run_line_magic("belay", "ready") == 1
+
+
+def test_board_errors_point_at_the_cell_line(ip):
+    with pytest.raises(PyboardException) as info:
+        ip.run_cell_magic("belay", "", "a = 1\nb = a / 0")
+    assert "line 2, in <module>" in str(info.value)
+    assert "b = a / 0" in str(info.value)
+
+
+def test_thread_and_teardown_cells(ip):
+    ip.run_cell_magic("belay_thread", "", "def work():\n    global worked\n    worked = True\n")
+    ip.run_line_magic("belay", "worked = False")
+    ip.user_ns["work"]()
+    ip.run_cell_magic("belay", "", "import time\nfor _ in range(200):\n    if worked: break\n    time.sleep_ms(5)")
+    assert ip.run_line_magic("belay", "worked") is True
+    ip.run_cell_magic("belay_teardown", "", "def bye():\n    open('bye.txt', 'w').write('closed')\n")
+    ip.run_line_magic("belay_disconnect", "")
+    assert (ip.board_root / "bye.txt").read_text() == "closed"
+
+
+def test_proxy_magic_returns_a_proxy(ip):
+    ip.run_line_magic("belay", "data = [1, 2, 3]")
+    proxy = ip.run_line_magic("belay_proxy", "data")
+    assert isinstance(proxy, ProxyObject)
+    assert len(proxy) == 3
+
+
+def test_several_named_devices_at_once(ip):
+    ip.run_line_magic("belay_connect", "virtual: --name second")
+    assert "second" in ip.user_ns
+    ip.run_line_magic("belay", "where = 'second'")  # the newest connection is current
+    ip.run_line_magic("belay", "--device device where = 'first'")
+    assert ip.run_line_magic("belay", "where") == "second"
+    assert ip.run_line_magic("belay", "-d device where") == "first"
+
+
+def test_info_latency_and_timeit(ip, capsys):
+    assert ip.run_line_magic("belay_info", "").name == "micropython"
+    ip.run_line_magic("belay_latency", "--count 5")
+    ip.run_line_magic("belay_timeit", "-n 10 -r 2 x = 1 + 1")
+    out = capsys.readouterr().out
+    assert "5 round trips" in out
+    assert "timed on the board: 2 runs, 10 loops each" in out
+
+
+def test_unknown_device_name_is_a_usage_error(ip):
+    with pytest.raises(UsageError, match="no device named 'nope'"):
+        ip.run_line_magic("belay", "--device nope 1")
+
+
+def test_plot_magic_falls_back_to_text_and_returns_every_value(ip):
+    ip.run_cell_magic("belay_task", "", "def wave(n):\n    for i in range(n):\n        yield i * 2\n")
+    assert ip.run_line_magic("belay_plot", "wave(5)") == [0, 2, 4, 6, 8]
+
+
+def test_unload_closes_every_connection(shell):
+    shell.run_line_magic("load_ext", "belay")
+    shell.run_line_magic("belay_connect", "virtual:")
+    assert micropython_children()
+    shell.run_line_magic("unload_ext", "belay")
+    assert micropython_children() == []
+
+
+def test_loading_twice_is_harmless_and_belay_jupyter_loads_too(shell):
+    shell.run_line_magic("load_ext", "belay_jupyter")
+    shell.run_line_magic("load_ext", "belay_jupyter")
+    assert "belay_connect" in shell.magics_manager.magics["line"]
+    shell.run_line_magic("unload_ext", "belay_jupyter")
