@@ -1,0 +1,98 @@
+"""A child process on a raw pseudo-terminal: spawn, read with a deadline, write, kill by pid."""
+
+import os
+import pty
+import select
+import subprocess
+import tty
+from collections.abc import Sequence
+from typing import Optional
+
+from ..errors import ConnectionFailedError, ConnectionLost
+
+
+class PtyProcess:
+    """A process whose stdin, stdout and stderr are one raw PTY; we hold the controlling side.
+
+    The child gets its own session, so a Ctrl-C or a Jupyter interrupt aimed at the host's process group
+    never reaches it: only the transport decides when the board sees SIGINT.
+    """
+
+    def __init__(self, argv: Sequence[str], *, cwd: Optional[str] = None, env: Optional[dict] = None):
+        controller, terminal = pty.openpty()
+        tty.setraw(terminal)
+        try:
+            self.process = subprocess.Popen(
+                list(argv), stdin=terminal, stdout=terminal, stderr=terminal, cwd=cwd, env=env, start_new_session=True
+            )
+        except OSError as error:
+            os.close(controller)
+            raise ConnectionFailedError(f"could not start {argv[0]}: {error}") from error
+        finally:
+            os.close(terminal)
+        self.fd: Optional[int] = controller
+        self.pid = self.process.pid
+        self.name = os.path.basename(argv[0])
+
+    def _lost(self, error: Optional[BaseException] = None) -> ConnectionLost:
+        try:
+            status = self.process.wait(timeout=1)  # it closed its side: it is exiting, so get the status
+        except subprocess.TimeoutExpired:
+            status = None
+        how = "stopped answering" if status is None else f"exited with status {status}"
+        return ConnectionLost(f"the {self.name} process (pid {self.pid}) {how}" + (f": {error}" if error else ""))
+
+    def ready(self, timeout: Optional[float]) -> bool:
+        """Whether output is waiting, after at most `timeout` seconds."""
+        if self.fd is None:
+            raise self._lost()
+        readable, _, _ = select.select([self.fd], [], [], timeout)
+        return bool(readable)
+
+    def read(self, max_bytes: int, timeout: Optional[float]) -> bytes:
+        """Up to `max_bytes` as soon as any arrive; ``b""`` after `timeout` seconds of silence."""
+        if not self.ready(timeout):
+            return b""
+        try:
+            data = os.read(self.fd, max_bytes)
+        except OSError as error:  # EIO: the child closed its side (it exited)
+            raise self._lost(error) from error
+        if not data:
+            raise self._lost()
+        return data
+
+    def write(self, data: bytes) -> None:
+        """Send all of `data` (blocks while the PTY buffer is full)."""
+        if self.fd is None:
+            raise self._lost()
+        view = memoryview(data)
+        try:
+            while view:
+                view = view[os.write(self.fd, view) :]
+        except OSError as error:
+            raise self._lost(error) from error
+
+    def wait_channel(self) -> str:
+        """What the child is blocked on (``wait_woken``: reading its terminal), or ``""`` if unknown."""
+        try:
+            with open(f"/proc/{self.pid}/wchan") as file:
+                return file.read()
+        except OSError:
+            return ""
+
+    def interrupt(self) -> None:
+        """Send SIGINT to the child (and only to it)."""
+        if self.process.poll() is None:
+            os.kill(self.pid, 2)
+
+    def close(self) -> None:
+        """Kill the child by pid, reap it and release the PTY; a second call does nothing."""
+        if self.process.poll() is None:
+            self.process.kill()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass  # it cannot outlive SIGKILL; the OS reaps it with us
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
