@@ -1,6 +1,7 @@
 """Device: connect to a board, run code on it, and hand out the decorators that turn host functions into board calls."""
 
 import atexit
+import contextlib
 import importlib.resources
 import secrets
 import string
@@ -311,10 +312,8 @@ class Device(metaclass=DeviceMeta):
         self._active_stream = None
         if repl is None:
             return
-        try:
-            repl.exit()
-        except (PyboardError, ConnectionLost, OSError):
-            pass  # the board is gone; closing is all that is left to do
+        with contextlib.suppress(PyboardError, ConnectionLost, OSError):
+            repl.exit()  # the board may be gone already; closing is all that is left to do then
         repl.close()
 
     def __enter__(self) -> "Device":

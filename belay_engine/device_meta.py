@@ -88,19 +88,21 @@ class DeviceMeta(type):
     """Metaclass of Device: collects implementation-specific overloads of executor methods."""
 
     @classmethod
-    def __prepare__(mcs, name: str, bases: tuple, **kwargs: Any) -> OverloadDict:
+    def __prepare__(cls, name: str, bases: tuple, **kwargs: Any) -> OverloadDict:
         return OverloadDict()
 
-    def __new__(mcs, name: str, bases: tuple, namespace: dict, **kwargs: Any) -> type:
+    def __new__(cls, name: str, bases: tuple, namespace: dict, **kwargs: Any) -> type:
+        """Create the class, wrapping each OverloadList in an ExecuterMethod descriptor."""
         kwargs.pop("skip", None)  # Belay 0.30's registry option; subclasses are not registered here
         converted = {k: ExecuterMethod(v) if isinstance(v, OverloadList) else v for k, v in namespace.items()}
-        return super().__new__(mcs, name, bases, converted, **kwargs)
+        return super().__new__(cls, name, bases, converted, **kwargs)
 
     def __init__(cls, name: str, bases: tuple, namespace: dict, **kwargs: Any) -> None:
         kwargs.pop("skip", None)
         super().__init__(name, bases, namespace, **kwargs)
 
     def mro(cls) -> list:
+        """The method resolution order, with the base Device class last but for object."""
         # Move the base Device class last (before object), so mixins with this metaclass override its
         # class-level decorator names.
         order = super().mro()

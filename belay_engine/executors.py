@@ -52,6 +52,7 @@ class Executor:
         self._belay_executers: list[Callable] = []
 
     def __call__(self, f: Optional[Callable] = None, /, **kwargs: Any) -> Any:
+        """Decorate `f` (or, called with options only, return a decorator)."""
         if f is None:
             return functools.partial(self.__call__, **kwargs)
         name = f.__name__

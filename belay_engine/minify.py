@@ -98,7 +98,7 @@ def _render_line(tokens: list, level: int, output: list[str]) -> None:
 
 
 def minify(code: str) -> str:
-    """Shrink Python source for sending to a board, keeping its meaning and line numbers.
+    r"""Shrink Python source for sending to a board, keeping its meaning and line numbers.
 
     Comments go, indentation becomes one space per level, spaces remain only where tokens would merge, and
     statements that are only a string (docstrings) become ``0`` with their line breaks kept. Strings,
@@ -107,8 +107,8 @@ def minify(code: str) -> str:
 
     Examples
     --------
-    >>> minify("def foo():\\n    # comment\\n    return 1 if x else 2\\n")
-    'def foo():\\n\\n return 1 if x else 2\\n'
+    >>> minify("def foo():\n    # comment\n    return 1 if x else 2\n")
+    'def foo():\n\n return 1 if x else 2\n'
     """
     first = next((line for line in code.splitlines() if line.strip()), "")
     if first[:1] in (" ", "\t"):

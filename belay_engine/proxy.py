@@ -165,6 +165,7 @@ class ProxyObject:
     # -- calls, comparisons, text ---------------------------------------------------------------------------
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Call the board object; the result is a value or another proxy."""
         parts = [self._literal(a) for a in args] + [f"{k}={self._literal(v)}" for k, v in kwargs.items()]
         return self._belay_eval(f"{self._target}({','.join(parts)})")
 
@@ -198,7 +199,7 @@ class ProxyObject:
     def __repr__(self) -> str:
         try:
             return f"<ProxyObject {self._belay_eval(f'repr({self._target})')}>"
-        except Exception as error:  # noqa: BLE001 - repr must not raise (debuggers, logs)
+        except Exception as error:
             return f"<ProxyObject {self._target} ({type(error).__name__})>"
 
 

@@ -1,4 +1,4 @@
-"""Pure parsing of what the engine's board helpers print: records among free output, and values from reprs.
+r"""Pure parsing of what the engine's board helpers print: records among free output, and values from reprs.
 
 A record is ``\\x1e<nonce><kind><payload>\\x1f`` (see ``board/helpers.py``). The nonce is random per
 connection, so text that user code prints can never be taken for a record.
@@ -31,6 +31,7 @@ class Sentinel(metaclass=SentinelMeta):
     """Base of the sentinel classes; compare them with ``is``."""
 
     def __new__(cls, *args, **kwargs):
+        """Refuse: sentinels are classes, used as they are."""
         raise ValueError(f"{cls.__name__} is a sentinel; compare with `is`, do not instantiate it")
 
 
@@ -130,7 +131,7 @@ def parse_value(payload: bytes, trusted: bool = False) -> Any:
         if inner is not UNPARSABLE_RESULT:
             return bytearray(inner) if view.group(1) == "bytearray" else list(inner)
     if trusted:
-        return eval(text)  # noqa: S307 - explicitly requested with trusted=True
+        return eval(text)
     return UNPARSABLE_RESULT
 
 

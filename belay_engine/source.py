@@ -105,7 +105,7 @@ class _YieldUse(ast.NodeVisitor):
         self.used = False
         self._statement_values: set[int] = set()
 
-    def visit_Expr(self, node: ast.Expr) -> None:  # noqa: N802 - ast.NodeVisitor naming
+    def visit_Expr(self, node: ast.Expr) -> None:
         self._statement_values.add(id(node.value))
         self.generic_visit(node)
 

@@ -93,7 +93,7 @@ class TaskStream:
             self._stop()
 
     def __del__(self) -> None:
-        if self._done or self._events is None and not self._paused:
+        if self._done or (self._events is None and not self._paused):
             return
         device = self._device
         # No I/O from the garbage collector unless the link is free right now; otherwise the next call does it.
@@ -101,7 +101,7 @@ class TaskStream:
             try:
                 if device._repl is not None and self._generation == device.generation:
                     self._stop()
-            except Exception:  # noqa: BLE001 - nothing can be reported from __del__
+            except Exception:
                 pass
             finally:
                 device._lock.release()

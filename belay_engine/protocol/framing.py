@@ -1,4 +1,4 @@
-"""Sans-I/O framing of one raw-REPL exec reply: bytes in, `Output`/`ErrorOutput`/`Finished` events out.
+r"""Sans-I/O framing of one raw-REPL exec reply: bytes in, `Output`/`ErrorOutput`/`Finished` events out.
 
 A reply is ``<acknowledgement> stdout \\x04 stderr \\x04 >``, where the acknowledgement is ``OK`` in the
 plain raw REPL and nothing in raw-paste mode (its ``\\x04`` is consumed during the paste).

@@ -1,5 +1,6 @@
 """Serial links through pyserial: local ports (/dev/tty*, COM3) and URLs (rfc2217://, socket://, loop://)."""
 
+import contextlib
 from typing import Optional
 
 from ..errors import ConnectionFailedError, ConnectionLost
@@ -53,7 +54,5 @@ class SerialTransport(Transport):
     def close(self) -> None:
         port, self._port = getattr(self, "_port", None), None
         if port is not None:
-            try:
-                port.close()
-            except self._serial_exceptions:
-                pass  # the link is gone either way
+            with contextlib.suppress(self._serial_exceptions):
+                port.close()  # the link is gone either way

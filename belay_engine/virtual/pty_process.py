@@ -1,5 +1,6 @@
 """A child process on a raw pseudo-terminal: spawn, read with a deadline, write, kill by pid."""
 
+import contextlib
 import os
 import pty
 import select
@@ -89,10 +90,8 @@ class PtyProcess:
         """Kill the child by pid, reap it and release the PTY; a second call does nothing."""
         if self.process.poll() is None:
             self.process.kill()
-        try:
-            self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            pass  # it cannot outlive SIGKILL; the OS reaps it with us
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=5)  # it cannot outlive SIGKILL; if slow, the OS reaps it with us
         if self.fd is not None:
             os.close(self.fd)
             self.fd = None

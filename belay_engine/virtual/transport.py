@@ -1,4 +1,4 @@
-"""The virtual board: MicroPython's unix port on a PTY, made to behave like a USB board on the wire.
+r"""The virtual board: MicroPython's unix port on a PTY, made to behave like a USB board on the wire.
 
 Two things differ between the unix port and a real board, and this transport hides both:
 
@@ -183,12 +183,16 @@ class VirtualBoardTransport(Transport):
     # -- writing -------------------------------------------------------------------------------------------
 
     def write(self, data: bytes) -> None:
-        if self._mode == _RAW and data[-1:] == b"\x04" and not any(b in _CONTROL for b in data[:-1]):
+        if (
+            self._mode == _RAW
+            and data[-1:] == b"\x04"
+            and (len(data) > 1 or not self._line_empty)
+            and _CONTROL_PATTERN.search(data, 0, len(data) - 1) is None
+        ):
             # The hot path: code and its Ctrl-D in one write.
-            if len(data) > 1 or not self._line_empty:
-                self._start_execution(terminators=2)
-                self._send(data)
-                return
+            self._start_execution(terminators=2)
+            self._send(data)
+            return
         start = 0
         for match in _CONTROL_PATTERN.finditer(data):
             byte = data[match.start()]

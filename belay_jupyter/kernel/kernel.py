@@ -1,7 +1,8 @@
 """BelayKernel: a thin ipykernel adapter; every board action is one call into belay_engine."""
 
+import contextlib
 import linecache
-from typing import Any, Optional
+from typing import Any, ClassVar, Optional
 
 from ipykernel.kernelbase import Kernel
 from traitlets import Unicode
@@ -37,7 +38,7 @@ class BelayKernel(Kernel):
     implementation_version = __version__
     language = "python"
     language_version = "3.4"
-    language_info = {
+    language_info: ClassVar[dict] = {
         "name": "python",
         "version": "3.4",
         "mimetype": "text/x-python",
@@ -45,7 +46,7 @@ class BelayKernel(Kernel):
         "pygments_lexer": "python3",
         "codemirror_mode": {"name": "python", "version": 3},
     }
-    help_links = [{"text": "MicroPython", "url": "https://docs.micropython.org/"}]
+    help_links: ClassVar[list] = [{"text": "MicroPython", "url": "https://docs.micropython.org/"}]
 
     port = Unicode(
         "", config=True, help="Board to connect to on the first cell; empty: BELAY_DEVICE, else the virtual board."
@@ -94,10 +95,8 @@ class BelayKernel(Kernel):
         """Close the board connection, if any."""
         device, self.device = self.device, None
         if device is not None:
-            try:
-                device.close()
-            except BelayException:
-                pass  # the board is gone already
+            with contextlib.suppress(BelayException):
+                device.close()  # the board may be gone already
 
     # -- execution ---------------------------------------------------------------------------------------
 

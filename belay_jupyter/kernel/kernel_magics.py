@@ -74,6 +74,7 @@ class KernelMagics:
         return self.kernel.device or self.kernel.connect()
 
     def connect(self, words: list[str]) -> None:
+        """Connect to a board."""
         parser = _parser("connect", "Connect to a board.")
         parser.add_argument("port")
         parser.add_argument("--password", default=None)
@@ -81,33 +82,40 @@ class KernelMagics:
         self.kernel.connect(args.port, args.password)
 
     def disconnect(self, words: list[str]) -> None:
+        """Close the board connection."""
         self.kernel.disconnect()
         self.kernel.say("Disconnected.\n")
 
     def reset(self, words: list[str]) -> None:
+        """Soft-reset the board."""
         self._device.soft_reset()
         self.kernel.say("Soft reset done: globals cleared, files kept.\n")
 
     def info(self, words: list[str]) -> None:
+        """Print the board's implementation and port."""
         device = self._device
         self.kernel.say(f"{device!r}\n{device.implementation}\n")
 
     def ls(self, words: list[str]) -> None:
+        """List a board folder."""
         path = words[0] if words else "/"
         entries = files.list_dir(self._device, path)
         self.kernel.say("".join(f"{e.name}/\n" if e.is_dir else f"{e.size:>10}  {e.name}\n" for e in entries))
 
     def cat(self, words: list[str]) -> None:
+        """Print a board file."""
         if len(words) != 1:
             raise MagicError("usage: %cat PATH")
         self.kernel.say(files.read_file(self._device, words[0]).decode("utf-8", "replace"))
 
     def rm(self, words: list[str]) -> None:
+        """Remove a board file or empty folder."""
         if len(words) != 1:
             raise MagicError("usage: %rm PATH")
         files.remove(self._device, words[0])
 
     def put(self, words: list[str]) -> None:
+        """Copy a host file to the board."""
         if len(words) not in (1, 2):
             raise MagicError("usage: %put LOCAL [REMOTE]")
         local = Path(words[0]).expanduser()
@@ -117,6 +125,7 @@ class KernelMagics:
         self.kernel.say(f"{local} -> {remote} ({len(data)} bytes)\n")
 
     def get(self, words: list[str]) -> None:
+        """Copy a board file to the host."""
         if len(words) not in (1, 2):
             raise MagicError("usage: %get REMOTE [LOCAL]")
         remote = words[0]
@@ -126,9 +135,11 @@ class KernelMagics:
         self.kernel.say(f"{remote} -> {local} ({len(data)} bytes)\n")
 
     def timeit(self, words: list[str]) -> None:
+        """Time a statement on the board itself."""
         if not words or not words[0].strip():
             raise MagicError("usage: %timeit STATEMENT")
         self.kernel.say(f"{time_on_board(self._device, words[0])}\n")
 
     def lsmagic(self, words: list[str]) -> None:
+        """List the magics."""
         self.kernel.say("".join(f"{help_text}\n" for _, help_text in self.table.values()))

@@ -131,6 +131,6 @@ class ExecutionMagics(Magics):
         # Define the functions on the host first, so their source and lines come from IPython's cell cache.
         filename = self.shell.compile.cache(cell, self.shell.execution_count)
         scratch: dict[str, Any] = {}
-        exec(compile(cell, filename, "exec"), scratch)  # noqa: S102 - only `def` statements, checked above
+        exec(compile(cell, filename, "exec"), scratch)
         for name in functions:
             self.shell.user_ns[name] = decorator(scratch[name])

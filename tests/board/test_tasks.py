@@ -68,7 +68,7 @@ def test_task_exception_points_at_the_host_file_and_line(device):
     @device.task
     def fails():
         x = 1
-        return undefined_name + x  # noqa: F821 - fails on purpose
+        return undefined_name + x
 
     with pytest.raises(PyboardException) as info:
         fails()

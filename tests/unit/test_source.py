@@ -24,8 +24,7 @@ def multi_line_decorated(x):
     return x
 
 
-def one_liner():
-    return 1  # noqa: E704
+def one_liner(): return 1  # fmt: skip
 
 
 def long_signature(
