@@ -2,19 +2,10 @@
 import os
 from time import sleep
 
-try:
-    import board, digitalio
-except ImportError:
-    pass
-try:
-    import analogio
-except ImportError:
-    pass
-try:
-    from busio import I2C
-except ImportError:
-    pass
-try:
-    from busio import SPI
-except ImportError:
-    pass
+for _module, _name in (("board", None), ("digitalio", None), ("analogio", None), ("busio", "I2C"), ("busio", "SPI")):
+    try:
+        _value = __import__(_module)
+        globals()[_name or _module] = getattr(_value, _name) if _name else _value
+    except (ImportError, AttributeError):
+        pass
+del _module, _name

@@ -8,15 +8,9 @@ try:
     from machine import Pin, PWM, Timer
 except ImportError:
     pass
-try:
-    from machine import I2C
-except ImportError:
-    pass
-try:
-    from machine import SPI
-except ImportError:
-    pass
-try:
-    from machine import ADC
-except ImportError:
-    pass
+for _name in ("I2C", "SPI", "ADC"):
+    try:
+        globals()[_name] = getattr(__import__("machine"), _name)
+    except (ImportError, AttributeError):
+        pass
+del _name

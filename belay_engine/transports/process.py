@@ -7,7 +7,7 @@ import subprocess
 from typing import Optional
 
 from ..errors import ConnectionFailedError, ConnectionLost
-from ..virtual.pty_process import PtyProcess
+from ..virtual.pty_process import PtyProcess, process_lost
 from .base import Transport
 
 
@@ -24,12 +24,7 @@ class _PipeProcess:
         self.pid = self.process.pid
 
     def _lost(self, error: Optional[BaseException] = None) -> ConnectionLost:
-        try:
-            status = self.process.wait(timeout=1)  # it closed its side: it is exiting, so get the status
-        except subprocess.TimeoutExpired:
-            status = None
-        how = "stopped answering" if status is None else f"exited with status {status}"
-        return ConnectionLost(f"the process (pid {self.pid}) {how}" + (f": {error}" if error else ""))
+        return process_lost(self.process, os.path.basename(self.process.args[0]), error)
 
     def read(self, max_bytes: int, timeout: Optional[float]) -> bytes:
         readable, _, _ = select.select([self.process.stdout], [], [], timeout)

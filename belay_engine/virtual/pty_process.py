@@ -12,6 +12,16 @@ from typing import Optional
 from ..errors import ConnectionFailedError, ConnectionLost
 
 
+def process_lost(process: subprocess.Popen, name: str, error: Optional[BaseException] = None) -> ConnectionLost:
+    """The error for a child that closed its side of the link, with its exit status when it has one."""
+    try:
+        status = process.wait(timeout=1)  # it closed its side: it is exiting, so get the status
+    except subprocess.TimeoutExpired:
+        status = None
+    how = "stopped answering" if status is None else f"exited with status {status}"
+    return ConnectionLost(f"the {name} process (pid {process.pid}) {how}" + (f": {error}" if error else ""))
+
+
 class PtyProcess:
     """A process whose stdin, stdout and stderr are one raw PTY; we hold the controlling side.
 
@@ -36,12 +46,7 @@ class PtyProcess:
         self.name = os.path.basename(argv[0])
 
     def _lost(self, error: Optional[BaseException] = None) -> ConnectionLost:
-        try:
-            status = self.process.wait(timeout=1)  # it closed its side: it is exiting, so get the status
-        except subprocess.TimeoutExpired:
-            status = None
-        how = "stopped answering" if status is None else f"exited with status {status}"
-        return ConnectionLost(f"the {self.name} process (pid {self.pid}) {how}" + (f": {error}" if error else ""))
+        return process_lost(self.process, self.name, error)
 
     def ready(self, timeout: Optional[float]) -> bool:
         """Whether output is waiting, after at most `timeout` seconds."""

@@ -45,6 +45,8 @@ def test_implementation_is_detected_on_connect(device):
 def test_convenience_imports_are_available_after_connect(device):
     assert device("Pin.OUT") == device("machine.Pin.OUT")
     assert device("callable(sleep)") is True
+    assert device("ADC is machine.ADC and os.sep == '/'") is True
+    assert device("'_name' in globals()") is False
 
 
 def test_printed_output_is_forwarded_in_order_before_the_result(device):

@@ -1,5 +1,7 @@
 """A real Belay MicroPython kernel process, driven through jupyter_client, on a virtual board."""
 
+import time
+
 import pytest
 from jupyter_client.manager import start_new_kernel
 
@@ -41,6 +43,15 @@ def execute(client, code, timeout=TIMEOUT):
         if message["msg_type"] == "status" and message["content"]["execution_state"] == "idle":
             return reply, messages
         messages.append(message)
+
+
+def wait_for_output(client, msg_id, timeout=TIMEOUT):
+    """Wait for the first stream message of request `msg_id`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        message = client.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
+        if message["parent_header"].get("msg_id") == msg_id and message["msg_type"] == "stream":
+            return message
 
 
 def stdout_of(messages):

@@ -1,6 +1,6 @@
 import time
 
-from .conftest import TIMEOUT, execute, stdout_of
+from .conftest import TIMEOUT, execute, stdout_of, wait_for_output
 
 
 def test_a_last_expression_comes_back_as_execute_result(kernel):
@@ -65,12 +65,7 @@ def test_a_syntax_error_is_reported_and_the_next_cell_runs(kernel):
 
 def test_interrupt_stops_the_board_code_and_the_kernel_stays_usable(kernel):
     manager, client = kernel
-    msg_id = client.execute("print('spinning')\nwhile True:\n    pass")
-    deadline = time.monotonic() + TIMEOUT
-    while True:
-        message = client.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
-        if message["parent_header"].get("msg_id") == msg_id and message["msg_type"] == "stream":
-            break
+    wait_for_output(client, client.execute("print('spinning')\nwhile True:\n    pass"))
     manager.interrupt_kernel()
     reply = client.get_shell_msg(timeout=TIMEOUT)
     assert (reply["content"]["status"], reply["content"]["ename"]) == ("error", "KeyboardInterrupt")
@@ -178,12 +173,7 @@ def test_a_board_that_vanishes_mid_cell_is_reported_and_the_next_cell_reconnects
     import signal
 
     manager, client = kernel
-    msg_id = client.execute("print('working')\nwhile True:\n    pass")
-    deadline = time.monotonic() + TIMEOUT
-    while True:
-        message = client.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
-        if message["parent_header"].get("msg_id") == msg_id and message["msg_type"] == "stream":
-            break
+    wait_for_output(client, client.execute("print('working')\nwhile True:\n    pass"))
     for pid in _board_pids_of(manager.provisioner.pid):
         os.kill(pid, signal.SIGKILL)
     reply = client.get_shell_msg(timeout=TIMEOUT)
