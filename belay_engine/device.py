@@ -3,6 +3,7 @@
 import atexit
 import contextlib
 import importlib.resources
+import os
 import secrets
 import string
 import textwrap
@@ -490,6 +491,48 @@ class Device(metaclass=DeviceMeta):
                 errors.append(event.data)
             elif isinstance(event, Finished):
                 output.write(parser.flush())
+
+    # -- files -----------------------------------------------------------------------------------------------
+
+    def sync(
+        self,
+        folder: Union[str, "os.PathLike[str]"],
+        dst: str = "/",
+        keep: Union[str, list, tuple, bool, None] = None,
+        ignore: Union[str, list, tuple, None] = None,
+        minify: bool = True,
+        mpy_cross_binary: Optional[str] = None,
+        progress_update: Optional[Callable[..., Any]] = None,
+    ) -> None:
+        """Make the board folder `dst` match the local `folder`, sending only files that differ.
+
+        Parameters
+        ----------
+        folder : path
+            Local folder (or a single file) to mirror on the board.
+        dst : str
+            Board folder to sync into; must start with ``/``.
+        keep : str, list of str, or bool, optional
+            Board paths (gitignore-style, relative to `dst`) never deleted. Default at ``/``: ``boot.py``,
+            ``webrepl_cfg.py`` and ``lib``; elsewhere nothing. ``True`` deletes nothing.
+        ignore : str or list of str, optional
+            Local paths (gitignore-style, relative to `folder`) not synced, on top of VCS folders, caches and
+            the patterns of a ``.belayignore`` file.
+        minify : bool
+            Minify ``.py`` files on the way (line numbers are kept).
+        mpy_cross_binary : str, optional
+            Not supported yet.
+        progress_update : callable, optional
+            Called with ``description=``, ``total=`` or ``advance=`` keywords as the sync proceeds.
+
+        Raises
+        ------
+        ValueError
+            `folder` does not exist or `dst` does not start with ``/``.
+        """
+        from .sync import sync
+
+        sync(self, folder, dst, keep, ignore, minify, mpy_cross_binary, progress_update)
 
     # -- services for executors, streams and proxies -------------------------------------------------------
 

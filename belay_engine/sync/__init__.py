@@ -1,0 +1,138 @@
+"""Delta file sync: send only files whose hash differs, write each one safely, remove what is gone locally."""
+
+import base64
+import importlib.resources
+from pathlib import Path
+from typing import Any, Callable, Optional, Union
+
+import pathspec
+
+from ..errors import FeatureUnavailableError
+from ..minify import minify as minify_code
+from .discover import discover
+from .hashing import content_hash
+from .plan import RemoteEntry, SyncPlan, make_plan
+
+#: Bytes of file data per exchange: large enough to amortise a round trip, small for a 256 KB heap.
+CHUNK = 4096
+TEMPORARY_SUFFIX = ".belay-tmp"
+DEFAULT_KEEP_AT_ROOT = ["boot.py", "webrepl_cfg.py", "lib"]
+
+
+def _keep_list(keep: Union[str, list, tuple, bool, None], dst: str) -> Optional[list[str]]:
+    """Belay 0.30's keep rules; None means keep everything (no deletions)."""
+    if keep is True:
+        return None
+    if keep is None:
+        return list(DEFAULT_KEEP_AT_ROOT) if dst == "/" else []
+    if keep is False:
+        return []
+    if isinstance(keep, str):
+        return [keep]
+    if isinstance(keep, (list, tuple)):
+        return list(keep)
+    raise TypeError(f"keep must be None, a bool, a string or a list of strings, not {type(keep).__name__}")
+
+
+def _ignore_list(ignore: Union[str, list, tuple, None]) -> list[str]:
+    if ignore is None:
+        return []
+    if isinstance(ignore, str):
+        return [ignore]
+    if isinstance(ignore, (list, tuple)):
+        return list(ignore)
+    raise TypeError(f"ignore must be None, a string or a list of strings, not {type(ignore).__name__}")
+
+
+def _board_path(dst: str, relative: str) -> str:
+    return f"{dst.rstrip('/')}/{relative}"
+
+
+def _report(progress_update: Optional[Callable[..., Any]], **fields: Any) -> None:
+    if progress_update is not None:
+        progress_update(**fields)
+
+
+def local_tree(folder: Path, ignore: list[str], minify: bool) -> tuple[dict[str, bytes], list[str], bool]:
+    """Files (relative path → content as sent) and folders to sync, and whether the source is a single file."""
+    if folder.is_file():
+        files, folders, root, single = [folder.name], [], folder.parent, True
+    else:
+        (files, folders), root, single = discover(folder, ignore), folder, False
+    contents = {}
+    for relative in files:
+        data = (root / relative).read_bytes()
+        if minify and relative.endswith(".py"):
+            data = minify_code(data.decode("utf-8")).encode("utf-8")
+        contents[relative] = data
+    return contents, folders, single
+
+
+def sync(
+    device: Any,
+    folder: Union[str, Path],
+    dst: str = "/",
+    keep: Union[str, list, tuple, bool, None] = None,
+    ignore: Union[str, list, tuple, None] = None,
+    minify: bool = True,
+    mpy_cross_binary: Union[str, Path, None] = None,
+    progress_update: Optional[Callable[..., Any]] = None,
+) -> SyncPlan:
+    """Make the board's `dst` folder match the local `folder`; see `Device.sync`."""
+    folder = Path(folder).resolve()
+    if not folder.exists():
+        raise ValueError(f'"{folder}" does not exist.')
+    dst = str(dst)
+    if not dst.startswith("/"):
+        raise ValueError('dst must start with "/"')
+    dst = dst.rstrip("/") or "/"
+    if mpy_cross_binary is not None:
+        raise FeatureUnavailableError("compiling with mpy-cross during sync is not supported yet; sync .py files")
+    keep_patterns = _keep_list(keep, dst)
+    files, folders, single = local_tree(folder, _ignore_list(ignore), minify)
+
+    _report(progress_update, description="Bootstrapping sync...")
+    helpers = importlib.resources.files("belay_engine.board").joinpath("sync_helpers.py").read_text()
+    device._execute(helpers + "from binascii import a2b_base64 as _belay_d\n")
+    try:
+        _report(progress_update, description="Fetching remote hashes...")
+        remote = [
+            RemoteEntry(path, bool(is_dir), digest)
+            for path, is_dir, digest in device._execute(f"_belay.r(_belay_tree({dst!r}))")
+        ]
+        delete = not single and keep_patterns is not None
+        keep_spec = pathspec.GitIgnoreSpec.from_lines(keep_patterns or [])
+        plan = make_plan(files, folders, remote, content_hash, keep_spec, delete=delete)
+        if plan.remove_files or plan.remove_folders:
+            _report(progress_update, description="Removing stale files...")
+            device._execute(
+                f"_belay_remove({[_board_path(dst, p) for p in plan.remove_files]!r},"
+                f"{[_board_path(dst, p) for p in plan.remove_folders]!r})"
+            )
+        targets = ([dst] if dst != "/" else []) + [_board_path(dst, p) for p in plan.make_folders]
+        if targets:
+            _report(progress_update, description="Creating remote directories...")
+            prefixes = [dst[:i] for i in range(1, len(dst)) if dst[i] == "/"] if dst != "/" else []
+            device._execute(f"_belay_mkdirs({prefixes + targets!r})")
+        _report(progress_update, total=len(plan.uploads))
+        for relative in plan.uploads:
+            _report(progress_update, description=f"Pushing: {relative}")
+            put_file(device, _board_path(dst, relative), files[relative])
+            _report(progress_update, advance=1)
+    finally:
+        device._execute("del _belay_tree, _belay_put_end, _belay_remove, _belay_mkdirs, _belay_d")
+    _report(progress_update, description="Complete.")
+    return plan
+
+
+def put_file(device: Any, path: str, data: bytes) -> None:
+    """Write `data` to board file `path` safely: into a temporary file first, then renamed into place.
+
+    A transfer cut short (Ctrl-C, unplugged board, killed process) leaves the old file untouched and only a
+    temporary file, which the next sync removes.
+    """
+    temporary = path + TEMPORARY_SUFFIX
+    device._execute(f"_belay_f=open({temporary!r},'wb')")
+    for start in range(0, len(data), CHUNK):
+        device._execute(f"_belay_f.write(_belay_d({base64.b64encode(data[start:start + CHUNK])!r}))")
+    device._execute(f"_belay_put_end({temporary!r},{path!r})\ndel _belay_f")

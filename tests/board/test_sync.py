@@ -1,0 +1,230 @@
+import random
+
+import pytest
+
+from belay_engine import Device
+from belay_engine.minify import minify
+
+from .boards import kill_boards
+
+
+def make_tree(folder, files):
+    for relative, content in files.items():
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode())
+
+
+def board_tree(root):
+    """Every file under the board root, relative path → bytes, and every folder."""
+    files, folders = {}, set()
+    for path in root.rglob("*"):
+        relative = path.relative_to(root).as_posix()
+        if path.is_dir():
+            folders.add(relative)
+        else:
+            files[relative] = path.read_bytes()
+    return files, folders
+
+
+class Pushes:
+    """A progress_update that records which files were sent."""
+
+    def __init__(self):
+        self.pushed = []
+
+    def __call__(self, description=None, total=None, advance=None):
+        if description and description.startswith("Pushing: "):
+            self.pushed.append(description[len("Pushing: ") :])
+
+
+@pytest.fixture
+def synced(board_root, tmp_path):
+    source = tmp_path / "project"
+    source.mkdir()
+    with Device(f"virtual:{board_root}") as device:
+        yield device, source, board_root
+
+
+def test_a_sync_makes_the_board_folder_equal_to_the_local_tree(synced):
+    device, source, root = synced
+    make_tree(
+        source, {"main.py": "# comment\nprint('hi')\n", "lib/util.py": "X = 1\n", "data/raw.bin": bytes(range(256))}
+    )
+    device.sync(source)
+    files, folders = board_tree(root)
+    assert files == {
+        "main.py": minify("# comment\nprint('hi')\n").encode(),
+        "lib/util.py": minify("X = 1\n").encode(),
+        "data/raw.bin": bytes(range(256)),
+    }
+    assert folders == {"lib", "data"}
+    assert device("exec(open('/main.py').read())") is None
+
+
+def test_a_second_sync_sends_nothing_and_a_change_sends_one_file(synced):
+    device, source, _ = synced
+    make_tree(source, {f"pkg/m{i}.py": f"V = {i}\n" for i in range(5)})
+    device.sync(source)
+    pushes = Pushes()
+    device.sync(source, progress_update=pushes)
+    assert pushes.pushed == []
+    (source / "pkg" / "m3.py").write_text("V = 'changed'\n")
+    device.sync(source, progress_update=pushes)
+    assert pushes.pushed == ["pkg/m3.py"]
+
+
+def test_files_gone_locally_are_deleted_but_kept_paths_stay(synced):
+    device, source, root = synced
+    make_tree(root, {"boot.py": "# board boot\n", "lib/installed.py": "\n", "old.py": "\n", "olddir/x.txt": "x"})
+    make_tree(source, {"main.py": "\n"})
+    device.sync(source)
+    files, folders = board_tree(root)
+    assert set(files) == {"boot.py", "lib/installed.py", "main.py"}
+    assert folders == {"lib"}
+
+
+def test_keep_true_deletes_nothing_and_explicit_keep_patterns_protect(synced):
+    device, source, root = synced
+    make_tree(root, {"a.txt": "a", "notes/b.txt": "b", "c.log": "c"})
+    make_tree(source, {"main.py": "\n"})
+    device.sync(source, keep=True)
+    assert set(board_tree(root)[0]) == {"a.txt", "notes/b.txt", "c.log", "main.py"}
+    device.sync(source, keep=["*.log", "notes"])
+    assert set(board_tree(root)[0]) == {"notes/b.txt", "c.log", "main.py"}
+
+
+def test_ignore_patterns_are_relative_to_the_folder_with_nesting_and_negation(synced):
+    device, source, root = synced
+    make_tree(
+        source,
+        {
+            "main.py": "\n",
+            "build/out.bin": "x",
+            "src/build/keep.py": "\n",
+            "docs/a.md": "a",
+            "docs/keep.md": "k",
+            ".git/config": "x",
+            "pkg/__pycache__/m.cpython-311.pyc": "x",
+            ".belayignore": "*.md\n!keep.md\n",
+        },
+    )
+    device.sync(source, ignore=["/build"])
+    assert set(board_tree(root)[0]) == {"main.py", "src/build/keep.py", "docs/keep.md"}
+
+
+def test_dst_other_than_root_touches_only_that_folder(synced):
+    device, source, root = synced
+    make_tree(root, {"main.py": "keep me", "app/stale.py": "\n"})
+    make_tree(source, {"code.py": "X = 2\n", "sub/y.py": "Y = 3\n"})
+    device.sync(source, dst="/app/v1")
+    files, _ = board_tree(root)
+    assert set(files) == {"main.py", "app/stale.py", "app/v1/code.py", "app/v1/sub/y.py"}
+    device.sync(source, dst="/app")
+    assert "app/stale.py" not in board_tree(root)[0]
+
+
+def test_unicode_and_spaces_in_names_and_empty_files(synced):
+    device, source, root = synced
+    make_tree(source, {"caf\u00e9 menu/\u00e9t\u00e9 1.txt": "\u00e9", "empty.bin": b"", "deep/a/b/c/d/e.txt": "deep"})
+    device.sync(source)
+    files, _ = board_tree(root)
+    assert files["caf\u00e9 menu/\u00e9t\u00e9 1.txt"] == "\u00e9".encode()
+    assert files["empty.bin"] == b""
+    assert files["deep/a/b/c/d/e.txt"] == b"deep"
+
+
+def test_a_file_replaced_by_a_folder_and_the_reverse(synced):
+    device, source, root = synced
+    make_tree(source, {"thing": "file", "other/inner.txt": "in"})
+    device.sync(source)
+    (source / "thing").unlink()
+    make_tree(source, {"thing/now_a_folder.txt": "f"})
+    (source / "other" / "inner.txt").unlink()
+    (source / "other").rmdir()
+    make_tree(source, {"other": "now a file"})
+    device.sync(source)
+    files, folders = board_tree(root)
+    assert files == {"thing/now_a_folder.txt": b"f", "other": b"now a file"}
+    assert folders == {"thing"}
+
+
+def test_a_single_file_is_synced_without_deleting_anything(synced):
+    device, source, root = synced
+    make_tree(root, {"other.txt": "stays"})
+    make_tree(source, {"one.txt": "1"})
+    device.sync(source / "one.txt")
+    assert board_tree(root)[0] == {"other.txt": b"stays", "one.txt": b"1"}
+
+
+def test_a_large_binary_file_arrives_intact(synced):
+    device, source, root = synced
+    data = random.Random(7).randbytes(200 * 1024)
+    make_tree(source, {"blob.bin": data})
+    device.sync(source)
+    assert (root / "blob.bin").read_bytes() == data
+
+
+def test_bad_arguments_are_refused_clearly(synced, tmp_path):
+    device, source, _ = synced
+    with pytest.raises(ValueError, match="does not exist"):
+        device.sync(tmp_path / "missing")
+    with pytest.raises(ValueError, match='must start with "/"'):
+        device.sync(source, dst="relative")
+    with pytest.raises(TypeError, match="keep"):
+        device.sync(source, keep=5)
+
+
+@pytest.mark.parametrize("uploads_before_kill", [0, 1, 3, 6])
+def test_a_sync_cut_short_leaves_every_file_old_or_new_and_the_next_sync_completes(
+    board_root, tmp_path, uploads_before_kill
+):
+    source = tmp_path / "project"
+    old = {f"f{i}.txt": f"old {i} " * 500 for i in range(8)}
+    new = {f"f{i}.txt": f"new {i} " * 700 for i in range(8)}
+    make_tree(source, old)
+    with Device(f"virtual:{board_root}") as device:
+        device.sync(source, minify=False)
+    make_tree(source, new)
+
+    def unplug_after(count):
+        def progress(description=None, total=None, advance=None):
+            nonlocal count
+            if advance:
+                count -= 1
+            if count < 0 or (description and description.startswith("Pushing") and count == 0):
+                kill_boards()
+
+        return progress
+
+    device = Device(f"virtual:{board_root}")
+    with pytest.raises(Exception):  # noqa: B017, PT011 - the board vanished: ConnectionLost or PyboardException
+        device.sync(source, minify=False, progress_update=unplug_after(uploads_before_kill))
+    device.close()
+    files, _ = board_tree(board_root)
+    for name in old:
+        assert files[name] in (old[name].encode(), new[name].encode())
+    with Device(f"virtual:{board_root}") as device:
+        device.sync(source, minify=False)
+    assert board_tree(board_root)[0] == {name: content.encode() for name, content in new.items()}
+
+
+def test_sync_helpers_do_not_stay_in_board_globals(synced):
+    device, source, _ = synced
+    make_tree(source, {"a.py": "\n"})
+    device.sync(source)
+    assert device("[n for n in globals() if n.startswith('_belay_')]") == []
+
+
+def test_board_and_host_compute_the_same_hashes(synced):
+    import hashlib
+    import importlib.resources
+
+    from belay_engine.sync.hashing import fnv1a32
+
+    device, _, root = synced
+    data = bytes(range(256)) * 5
+    (root / "v.bin").write_bytes(data)
+    device._execute(importlib.resources.files("belay_engine.board").joinpath("sync_helpers.py").read_text())
+    assert device("_belay_tree('/', True)") == [("v.bin", 0, f"fnv{fnv1a32(data):08x}")]
+    assert device("_belay_tree('/')") == [("v.bin", 0, hashlib.sha256(data).hexdigest())]
