@@ -27,7 +27,7 @@ from .pty_process import PtyProcess
 FRIENDLY_PROMPT = b">>> "
 CONTINUATION_PROMPT = b"... "
 #: How long a line typed at the friendly prompt may take to give its prompt back before Ctrl-C means SIGINT.
-FRIENDLY_SETTLE_TIMEOUT = 0.05
+FRIENDLY_SETTLE_TIMEOUT = 0.5
 RAW_BANNER = b"raw REPL; CTRL-B to exit\r\n>"
 SOFT_REBOOT = b"MPY: soft reboot\r\n"
 BOOT_TIMEOUT = 10.0
@@ -257,7 +257,8 @@ class VirtualBoardTransport(Transport):
             data = self._process.read(65536, 0)
             self._injected += data
             self._watch_output(data)
-        if self._busy():
+        # Still busy: interrupt, unless the process is blocked reading its terminal (it is idle after all).
+        if self._busy() and (self._mode == _EXECUTING or self._process.wait_channel() != "wait_woken"):
             self._process.interrupt()
             return
         if self._mode in (_RAW, _PASTE):
