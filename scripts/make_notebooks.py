@@ -40,6 +40,60 @@ MICROPYTHON_KERNEL = [
 ]
 
 
+PYTHON = {
+    "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+    "language_info": {"name": "python"},
+}
+
+QUICKSTART = [
+    new_markdown_cell(
+        "# Quickstart: a board from a Python notebook\n\n"
+        "`%load_ext belay` adds magics that run code on a MicroPython board while the notebook stays ordinary "
+        "Python. With no board configured, `%belay_connect` uses the built-in virtual board (real MicroPython); "
+        "give it a port for real hardware, e.g. `%belay_connect /dev/ttyACM0`."
+    ),
+    new_code_cell("%load_ext belay"),
+    new_code_cell("%belay_connect"),
+    new_markdown_cell("Setup code runs in the board's global context, like `@device.setup`:"),
+    new_code_cell("%%belay_setup\nfrom machine import Pin, ADC\nled = Pin(25, Pin.OUT)\nadc = ADC(0)"),
+    new_markdown_cell(
+        "Each `def` in a `%%belay_task` cell is sent to the board once and becomes a Python function here. "
+        "Generators stream: values arrive as the board produces them."
+    ),
+    new_code_cell(
+        "%%belay_task\n"
+        "def blink(times):\n    for _ in range(times):\n        led.toggle()\n    return led.value()\n\n"
+        "def read_adc(samples):\n    for _ in range(samples):\n        yield adc.read_u16()"
+    ),
+    new_code_cell("blink(3)"),
+    new_code_cell("import statistics\n\nreadings = list(read_adc(20))\nstatistics.mean(readings), len(readings)"),
+    new_markdown_cell("`%belay` evaluates on the board; `%%belay` runs a cell there, its output streamed:"),
+    new_code_cell("%belay sys.platform"),
+    new_code_cell("%%belay\nfor i in range(3):\n    print('board says', i)\nsum(range(10))"),
+    new_markdown_cell("A proxy is a handle on a board object: items, attributes and calls go to the board."),
+    new_code_cell("%belay settings = {'count': 0, 'names': ['a', 'b']}"),
+    new_code_cell(
+        "settings = %belay_proxy settings\nsettings['count'] = 5\nsettings['names'].append('c')\n%belay settings"
+    ),
+    new_markdown_cell("`%belay_sync` mirrors a host folder onto the board, sending only files that changed:"),
+    new_code_cell(
+        "import tempfile, pathlib\n\n"
+        "project = pathlib.Path(tempfile.mkdtemp())\n"
+        "(project / 'lib').mkdir()\n"
+        "(project / 'main.py').write_text(\"print('hello from main.py')\\n\")\n"
+        "(project / 'lib' / 'greet.py').write_text(\"def greet(name):\\n    return 'hi ' + name\\n\")\n"
+        "sorted(str(p.relative_to(project)) for p in project.rglob('*'))"
+    ),
+    new_code_cell("%belay_sync {project}"),
+    new_code_cell("%belay_sync {project}"),
+    new_code_cell("%belay __import__('greet').greet('notebook')"),
+    new_markdown_cell("Timing on the board itself, so the USB link is not in the figure:"),
+    new_code_cell("%belay_timeit sum(range(100))"),
+    new_code_cell("%belay_devices"),
+    new_code_cell("%belay_disconnect"),
+]
+
+
 def write(name: str, cells: list, metadata: dict) -> None:
     """Write one notebook."""
     notebook = new_notebook(cells=cells, metadata=metadata)
@@ -50,3 +104,4 @@ def write(name: str, cells: list, metadata: dict) -> None:
 
 if __name__ == "__main__":
     write("micropython_kernel.ipynb", MICROPYTHON_KERNEL, KERNEL)
+    write("quickstart.ipynb", QUICKSTART, PYTHON)

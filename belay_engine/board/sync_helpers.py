@@ -50,15 +50,21 @@ def _belay_tree(top, fnv=False):
 
 
 def _belay_put_end(temporary, final):
-    # Move a completely written file into place; FAT cannot rename over a file, so remove it first there.
+    # Move a completely written file into place. FAT cannot rename over a file, so remove it first there.
+    # The new name is given relative to "/": the unix port's VfsPosix fails on an absolute one.
     import os
 
     _belay_f.close()
+    cwd = os.getcwd()
+    os.chdir("/")
     try:
-        os.rename(temporary, final)
-    except OSError:
-        os.remove(final)
-        os.rename(temporary, final)
+        try:
+            os.rename(temporary, final[1:])
+        except OSError:
+            os.remove(final[1:])
+            os.rename(temporary, final[1:])
+    finally:
+        os.chdir(cwd)
 
 
 def _belay_remove(files, folders):

@@ -2,9 +2,10 @@
 
 from .connection import ConnectionMagics
 from .execution import ExecutionMagics
+from .files import FileMagics
 from .registry import DeviceRegistry
 from .views import ViewMagics
 
-MAGIC_CLASSES = (ConnectionMagics, ExecutionMagics, ViewMagics)
+MAGIC_CLASSES = (ConnectionMagics, ExecutionMagics, FileMagics, ViewMagics)
 
 __all__ = ["MAGIC_CLASSES", "DeviceRegistry"]

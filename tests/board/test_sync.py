@@ -228,3 +228,14 @@ def test_board_and_host_compute_the_same_hashes(synced):
     device._execute(importlib.resources.files("belay_engine.board").joinpath("sync_helpers.py").read_text())
     assert device("_belay_tree('/', True)") == [("v.bin", 0, f"fnv{fnv1a32(data):08x}")]
     assert device("_belay_tree('/')") == [("v.bin", 0, hashlib.sha256(data).hexdigest())]
+
+
+def test_a_file_is_replaced_in_place_when_the_board_cwd_is_elsewhere(synced):
+    device, source, root = synced
+    make_tree(source, {"sub/data.txt": "one"})
+    device.sync(source)
+    device("import os\nos.chdir('/sub')")
+    (source / "sub" / "data.txt").write_text("two")
+    device.sync(source)
+    assert (root / "sub" / "data.txt").read_text() == "two"
+    assert device("os.getcwd()") == "/sub"

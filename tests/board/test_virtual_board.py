@@ -170,16 +170,7 @@ def test_a_throttled_board_still_delivers_every_byte(board_root):
         transport.close()
 
 
-def test_renaming_to_an_absolute_path_works_as_on_a_real_board(repl, board_root):
-    code = (
-        b"import os\nos.mkdir('/d')\nopen('/a', 'w').write('x')\nos.chdir('/d')\nos.rename('/a', '/d/b')\nos.chdir('/')"
-    )
-    assert repl.exec(code) == (b"", b"")
-    assert (board_root / "d" / "b").read_text() == "x"
-
-
-def test_renaming_works_without_the_startup_imports(board_root):
-    with Device(f"virtual:{board_root}", startup="") as device:
-        assert device("'os' in globals()") is False
-        device("f = open('/x', 'w')\nf.write('1')\nf.close()\n__import__('os').rename('/x', '/y')")
-    assert (board_root / "y").read_text() == "1"
+def test_modules_in_lib_are_importable(repl, board_root):
+    (board_root / "lib").mkdir()
+    (board_root / "lib" / "helper.py").write_text("VALUE = 7\n")
+    assert repl.exec(b"import helper\nprint(helper.VALUE)") == (b"7\n", b"")

@@ -112,3 +112,65 @@ def test_loading_twice_is_harmless_and_belay_jupyter_loads_too(shell):
     shell.run_line_magic("load_ext", "belay_jupyter")
     assert "belay_connect" in shell.magics_manager.magics["line"]
     shell.run_line_magic("unload_ext", "belay_jupyter")
+
+
+def test_sync_magic_mirrors_a_folder_and_reports(ip, tmp_path, capsys):
+    source = tmp_path / "project"
+    (source / "lib").mkdir(parents=True)
+    (source / "main.py").write_text("print('main')\n")
+    (source / "lib" / "util.py").write_text("X = 1\n")
+    ip.run_line_magic("belay_sync", f"{source}")
+    assert (ip.board_root / "lib" / "util.py").exists()
+    assert "2 sent, 0 removed" in capsys.readouterr().out
+    ip.run_line_magic("belay_sync", f"{source} --dst /app --ignore lib")
+    assert sorted(p.name for p in (ip.board_root / "app").iterdir()) == ["main.py"]
+    assert "1 sent" in capsys.readouterr().out
+
+
+class _WhenPrinted:
+    """A stdout that runs `action` once the board has printed `trigger`."""
+
+    def __init__(self, trigger, action):
+        self.trigger, self.action, self.text = trigger, action, ""
+
+    def write(self, text):
+        self.text += text
+        if self.trigger in self.text and self.action:
+            action, self.action = self.action, None
+            action()
+
+    def flush(self):
+        pass
+
+
+def test_cell_output_streams_before_the_cell_finishes(ip, monkeypatch):
+    # The cell waits for a file that the host writes only after seeing the first print: if output were
+    # held back until the cell ends, the cell could never end.
+    stdout = _WhenPrinted("waiting", lambda: (ip.board_root / "go").write_text(""))
+    monkeypatch.setattr("sys.stdout", stdout)
+    ip.run_cell_magic(
+        "belay",
+        "",
+        "import os, time\nprint('waiting')\nwhile 'go' not in os.listdir('/'):\n    time.sleep_ms(5)\nprint('done')",
+    )
+    assert stdout.text == "waiting\ndone\n"
+
+
+def test_interrupting_a_cell_stops_the_board_and_the_device_stays_usable(ip, monkeypatch):
+    import os
+    import signal
+    import threading
+
+    def interrupt():
+        threading.Thread(target=os.kill, args=(os.getpid(), signal.SIGINT)).start()
+
+    monkeypatch.setattr("sys.stdout", _WhenPrinted("spinning", interrupt))
+    with pytest.raises(KeyboardInterrupt):
+        ip.run_cell_magic("belay", "", "print('spinning')\nwhile True:\n    pass")
+    assert ip.run_line_magic("belay", "1 + 1") == 2
+
+
+def test_magics_have_help(ip):
+    for name in ["belay_connect", "belay", "belay_task", "belay_sync", "belay_timeit", "belay_proxy"]:
+        magic = ip.find_magic(name)
+        assert f"  %{name} [" in magic.__doc__  # the usage line that `%magic?` shows
