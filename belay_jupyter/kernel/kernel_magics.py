@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from belay_engine import files
+from belay_engine.sync import sync
 from belay_engine.timing import time_on_board
 
 
@@ -35,6 +36,7 @@ class KernelMagics:
             "disconnect": (self.disconnect, "%disconnect  close the board connection"),
             "reset": (self.reset, "%reset  soft-reset the board (globals cleared, files kept)"),
             "info": (self.info, "%info  the connected board's implementation, version, platform and port"),
+            "sync": (self.sync, "%sync FOLDER [--dst /]  mirror a host folder onto the board (only changed files)"),
             "ls": (self.ls, "%ls [PATH]  list a board folder"),
             "cat": (self.cat, "%cat PATH  print a board file"),
             "rm": (self.rm, "%rm PATH  remove a board file or empty folder"),
@@ -95,6 +97,17 @@ class KernelMagics:
         """Print the board's implementation and port."""
         device = self._device
         self.kernel.say(f"{device!r}\n{device.implementation}\n")
+
+    def sync(self, words: list[str]) -> None:
+        """Mirror a host folder onto the board."""
+        parser = _parser("sync", "Mirror a host folder onto the board.")
+        parser.add_argument("folder")
+        parser.add_argument("--dst", default="/")
+        args = parser.parse_args(words)
+        plan = sync(self._device, Path(args.folder).expanduser(), dst=args.dst)
+        self.kernel.say(
+            f"Synced {args.folder} to {args.dst}: {len(plan.uploads)} sent, {len(plan.remove_files)} removed.\n"
+        )
 
     def ls(self, words: list[str]) -> None:
         """List a board folder."""

@@ -182,3 +182,14 @@ def test_a_board_that_vanishes_mid_cell_is_reported_and_the_next_cell_reconnects
     reply, messages = execute(client, "1 + 1")
     assert reply["content"]["status"] == "ok"
     assert "Connected to" in stdout_of(messages)
+
+
+def test_sync_magic_mirrors_a_host_folder(kernel, board_folder, tmp_path):
+    _, client = kernel
+    source = tmp_path / "project"
+    source.mkdir()
+    (source / "main.py").write_text("print('hi')\n")
+    reply, messages = execute(client, f"%sync {source}")
+    assert reply["content"]["status"] == "ok"
+    assert "1 sent" in stdout_of(messages)
+    assert (board_folder / "main.py").exists()
