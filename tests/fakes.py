@@ -1,4 +1,4 @@
-"""The only hand-written double: a transport whose replies come from a handler playing the board."""
+"""Hand-written test doubles: a transport played by a handler, and a text stream that reacts to output."""
 
 from typing import Callable, Optional
 
@@ -31,3 +31,19 @@ class ScriptedTransport(Transport):
 
     def close(self) -> None:
         self.closed = True
+
+
+class ReactingStream:
+    """A text stream that runs `action` once, when the board has printed `trigger`."""
+
+    def __init__(self, trigger: str, action: Callable[[], None]):
+        self.trigger, self.action, self.text = trigger, action, ""
+
+    def write(self, text: str) -> None:
+        self.text += text
+        if self.trigger in self.text and self.action:
+            action, self.action = self.action, None
+            action()
+
+    def flush(self) -> None:
+        """Nothing is buffered."""

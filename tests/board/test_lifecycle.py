@@ -5,21 +5,9 @@ import threading
 import pytest
 
 from belay_engine import ConnectionLost, Device, MaxHistoryLengthError
+from tests.fakes import ReactingStream
 
 from .boards import kill_boards, micropython_children
-
-
-class _OnText:
-    """A text stream that runs `action` once when `trigger` is printed by the board."""
-
-    def __init__(self, trigger, action):
-        self.trigger, self.action, self.seen = trigger, action, ""
-
-    def write(self, text):
-        self.seen += text
-        if self.trigger in self.seen and self.action:
-            action, self.action = self.action, None
-            action()
 
 
 def test_soft_reset_clears_globals_and_keeps_files_and_tasks(device):
@@ -78,7 +66,7 @@ def test_keyboard_interrupt_stops_a_running_task_and_the_board_stays_usable(devi
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        device("spin()", stream_out=_OnText("started", interrupt))
+        device("spin()", stream_out=ReactingStream("started", interrupt))
     assert device("1 + 1") == 2
 
 
@@ -95,7 +83,7 @@ def test_sigint_while_waiting_for_the_board_interrupts_the_board(device):
         threading.Thread(target=os.kill, args=(os.getpid(), signal.SIGINT)).start()
 
     with pytest.raises(KeyboardInterrupt):
-        device("spin()", stream_out=_OnText("started", send_sigint))
+        device("spin()", stream_out=ReactingStream("started", send_sigint))
     assert device("2 + 2") == 4
 
 
@@ -109,7 +97,7 @@ def test_a_board_killed_mid_task_raises_connection_lost(device):
             time.sleep_ms(10)
 
     with pytest.raises(ConnectionLost):
-        device("wait_forever()", stream_out=_OnText("started", kill_boards))
+        device("wait_forever()", stream_out=ReactingStream("started", kill_boards))
 
 
 def test_a_device_with_attempts_reconnects_after_the_board_vanishes(board_root):

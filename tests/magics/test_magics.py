@@ -2,6 +2,7 @@ import pytest
 from IPython.core.error import UsageError
 
 from belay_engine import Device, ProxyObject, PyboardException
+from tests.fakes import ReactingStream
 
 from ..board.boards import micropython_children
 
@@ -127,26 +128,10 @@ def test_sync_magic_mirrors_a_folder_and_reports(ip, tmp_path, capsys):
     assert "1 sent" in capsys.readouterr().out
 
 
-class _WhenPrinted:
-    """A stdout that runs `action` once the board has printed `trigger`."""
-
-    def __init__(self, trigger, action):
-        self.trigger, self.action, self.text = trigger, action, ""
-
-    def write(self, text):
-        self.text += text
-        if self.trigger in self.text and self.action:
-            action, self.action = self.action, None
-            action()
-
-    def flush(self):
-        pass
-
-
 def test_cell_output_streams_before_the_cell_finishes(ip, monkeypatch):
     # The cell waits for a file that the host writes only after seeing the first print: if output were
     # held back until the cell ends, the cell could never end.
-    stdout = _WhenPrinted("waiting", lambda: (ip.board_root / "go").write_text(""))
+    stdout = ReactingStream("waiting", lambda: (ip.board_root / "go").write_text(""))
     monkeypatch.setattr("sys.stdout", stdout)
     ip.run_cell_magic(
         "belay",
@@ -164,7 +149,7 @@ def test_interrupting_a_cell_stops_the_board_and_the_device_stays_usable(ip, mon
     def interrupt():
         threading.Thread(target=os.kill, args=(os.getpid(), signal.SIGINT)).start()
 
-    monkeypatch.setattr("sys.stdout", _WhenPrinted("spinning", interrupt))
+    monkeypatch.setattr("sys.stdout", ReactingStream("spinning", interrupt))
     with pytest.raises(KeyboardInterrupt):
         ip.run_cell_magic("belay", "", "print('spinning')\nwhile True:\n    pass")
     assert ip.run_line_magic("belay", "1 + 1") == 2
