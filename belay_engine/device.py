@@ -15,6 +15,7 @@ from typing import Any, Callable, Optional, TextIO, Union
 from .device_meta import DeviceMeta, attach_metadata
 from .errors import (
     BoardTimeoutError,
+    ConnectionFailedError,
     ConnectionLost,
     FeatureUnavailableError,
     MaxHistoryLengthError,
@@ -261,19 +262,8 @@ class Device(metaclass=DeviceMeta):
             raise MaxHistoryLengthError(
                 f"more than {self.MAX_CMD_HISTORY_LEN} commands were recorded; the board's state cannot be replayed"
             )
-        attempts = attempts if attempts is not None else (self.attempts or 1)
         self._close_transport()
-        error: Optional[BaseException] = None
-        tried = 0
-        while attempts < 0 or tried < attempts:
-            tried += 1
-            try:
-                self._connect(reset=False)
-                break
-            except (PyboardError, ConnectionLost, OSError) as exc:
-                error = exc
-        else:
-            raise ConnectionLost(f"could not reconnect to {self._port} after {tried} attempt(s): {error}") from error
+        self.reconnect_transport(attempts if attempts is not None else (self.attempts or 1))
         self._run_startup()
         for command in self._history:
             self._execute(command)
@@ -286,11 +276,51 @@ class Device(metaclass=DeviceMeta):
         """
         with self._wire() as repl:
             repl.soft_reset()
-            self._generation += 1
-            self._pending_releases.clear()
-            self._repl = repl
-        helpers = _board_source("helpers").replace("@@", self._nonce)
-        self._execute(helpers)
+        self._restore_after_reboot()
+
+    def hard_reset(self) -> None:
+        """Reset the board as its reset button would (``machine.reset()``); files stay, RAM state does not.
+
+        The Device reconnects if the port went away with the reset, then, as after `soft_reset`, sends its
+        tasks and threads again and runs autoinit setups again.
+        """
+        with self._wire() as repl:
+            try:
+                repl.hard_reset()
+                repl.enter()
+                port_dropped = False
+            except ConnectionLost:
+                port_dropped = True
+        if port_dropped:
+            self._close_transport()
+            self.reconnect_transport()
+        self._restore_after_reboot()
+
+    def reconnect_transport(self, attempts: Optional[int] = None) -> None:
+        """Open the link again and enter the raw REPL, without replaying anything.
+
+        Parameters
+        ----------
+        attempts : int, optional
+            Connection attempts (default: the Device's `attempts`, at least 3); negative: forever.
+        """
+        attempts = attempts if attempts is not None else max(self.attempts, 3)
+        error: Optional[BaseException] = None
+        tried = 0
+        while attempts < 0 or tried < attempts:
+            tried += 1
+            try:
+                self._connect(reset=False)
+                return
+            except (PyboardError, ConnectionFailedError, OSError) as exc:
+                error = exc
+        raise ConnectionLost(f"could not reconnect to {self._port} after {tried} attempt(s): {error}") from error
+
+    def _restore_after_reboot(self) -> None:
+        """After a reset: board objects are gone; put the helpers, tasks and autoinit setups back."""
+        self._generation += 1
+        self._pending_releases.clear()
+        self._execute(_board_source("helpers").replace("@@", self._nonce))
         self._run_startup()
         for source in self._definitions.values():
             self._execute(source)

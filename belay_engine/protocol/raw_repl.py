@@ -104,6 +104,20 @@ class RawRepl:
         self.read_until(SOFT_REBOOT, timeout, "the soft reboot message")
         self.read_until(RAW_REPL_BANNER, timeout, "the raw REPL banner after a soft reboot")
 
+    def hard_reset(self, timeout: Optional[float] = None) -> None:
+        """Reset the board with ``machine.reset()`` and wait for its friendly prompt after the reboot.
+
+        Raises
+        ------
+        ConnectionLost
+            The port went away with the reset (boards with native USB); reconnect to go on.
+        BoardTimeoutError
+            The board did not come back in time.
+        """
+        self._buffer = b""
+        self._write_plain(b"import machine\nmachine.reset()")
+        self.read_until(b">>> ", timeout or self.acknowledge_timeout, "the board's prompt after a hard reset")
+
     # -- running code ----------------------------------------------------------------------------
 
     def execute(self, code: bytes, timeout: Optional[float] = None) -> Iterator[Event]:

@@ -31,6 +31,8 @@ FRIENDLY_SETTLE_TIMEOUT = 0.5
 RAW_BANNER = b"raw REPL; CTRL-B to exit\r\n>"
 SOFT_REBOOT = b"MPY: soft reboot\r\n"
 BOOT_TIMEOUT = 10.0
+#: Exit status of the simulated machine.reset(): the transport boots a fresh process, as a board reboots.
+HARD_RESET_STATUS = 86
 
 _FRIENDLY, _RAW, _PASTE, _EXECUTING = "friendly", "raw", "paste", "executing"
 _CONTROL = bytes(range(1, 6))
@@ -163,7 +165,12 @@ class VirtualBoardTransport(Transport):
             max_bytes = self._pacer.allowance(max_bytes, timeout)
             if not max_bytes:
                 return b""
-        data = self._process.read(max_bytes, timeout)
+        try:
+            data = self._process.read(max_bytes, timeout)
+        except ConnectionLost:
+            if self._process.process.poll() != HARD_RESET_STATUS:
+                raise
+            return self._power_cycle()
         if self._pacer is not None:
             self._pacer.spend(len(data))
         self._watch_output(data)
@@ -293,6 +300,18 @@ class VirtualBoardTransport(Transport):
             self._line_empty = True
         else:
             self._injected += b"\r\n" + SOFT_REBOOT + self._board.banner
+
+    def _power_cycle(self) -> bytes:
+        """Reboot after machine.reset(), returning what the rebooted board prints.
+
+        Like a board behind a USB-UART bridge, the port stays open and the board comes back in its friendly
+        REPL with its banner.
+        """
+        old, self._board = self._board, self._take_spare()
+        old.process.close()
+        self._spare = _Board(self._argv, self._env)
+        self._mode, self._pristine, self._friendly_busy = _FRIENDLY, True, False
+        return b"\r\n" + self._board.banner
 
     def _take_spare(self) -> _Board:
         board, self._spare = self._spare, None

@@ -76,12 +76,20 @@ class ConnectionMagics(Magics):
 
     @magic_arguments()
     @device_argument
+    @argument("--hard", action="store_true", help="Reset as the reset button does (machine.reset()).")
     @line_magic
     def belay_reset(self, line):
-        """Soft-reset the board: globals cleared, files kept, tasks re-sent and autoinit setups run again."""
+        """Reset the board: globals cleared, files kept, tasks re-sent and autoinit setups run again.
+
+        A soft reset by default; --hard resets the whole chip and reconnects if the port went away.
+        """
         args = parse_argstring(self.belay_reset, line)
-        self._devices.get(args.device).soft_reset()
-        print("Soft reset done.")
+        device = self._devices.get(args.device)
+        if args.hard:
+            device.hard_reset()
+        else:
+            device.soft_reset()
+        print(f"{'Hard' if args.hard else 'Soft'} reset done.")
 
     @magic_arguments()
     @device_argument

@@ -122,3 +122,19 @@ def test_a_closed_device_says_so(device):
     device.close()
     with pytest.raises(ConnectionLost, match="closed"):
         device("1")
+
+
+def test_hard_reset_reboots_the_board_keeping_files_and_restoring_tasks(board_root):
+    with Device(f"virtual:{board_root}") as device:
+
+        @device.task
+        def answer():
+            return 42
+
+        device("x = 1\nopen('kept.txt', 'w').write('data')")
+        before = device._repl.transport.pid
+        device.hard_reset()
+        assert device._repl.transport.pid != before  # a new MicroPython process: RAM is fresh
+        assert device("'x' in globals()") is False
+        assert device("open('kept.txt').read()") == "data"
+        assert answer() == 42

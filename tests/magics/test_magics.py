@@ -159,3 +159,12 @@ def test_magics_have_help(ip):
     for name in ["belay_connect", "belay", "belay_task", "belay_sync", "belay_timeit", "belay_proxy"]:
         magic = ip.find_magic(name)
         assert f"  %{name} [" in magic.__doc__  # the usage line that `%magic?` shows
+
+
+def test_reset_magic_soft_and_hard(ip, capsys):
+    ip.run_line_magic("belay", "gone = 1")
+    ip.run_line_magic("belay_reset", "")
+    ip.run_line_magic("belay", "gone = 2")
+    ip.run_line_magic("belay_reset", "--hard")
+    assert ip.run_line_magic("belay", "'gone' in globals()") is False
+    assert capsys.readouterr().out.splitlines()[-2:] == ["Soft reset done.", "Hard reset done."]
