@@ -5,6 +5,7 @@ import linecache
 from typing import Any, ClassVar, Optional
 
 from ipykernel.kernelbase import Kernel
+from IPython.core.inputtransformer2 import TransformerManager
 from traitlets import Unicode
 
 from belay_engine import BelayException, ConnectionFailedError, Device, PyboardError, PyboardException
@@ -192,8 +193,6 @@ class BelayKernel(Kernel):
 
     def do_is_complete(self, code: str) -> dict:
         """Decide on the host (IPython's rules) whether `code` is a complete block, for consoles."""
-        from IPython.core.inputtransformer2 import TransformerManager
-
         status, indent = TransformerManager().check_complete(code)
         reply = {"status": status}
         if status == "incomplete":
