@@ -1,0 +1,61 @@
+"""Kernels started from other kernel specs: both interrupt modes, and a board port given as a spec argument."""
+
+import json
+import sys
+
+import pytest
+from jupyter_client.manager import KernelManager
+
+from .conftest import TIMEOUT, execute, stdout_of, wait_for_output
+
+
+def start_kernel_from_spec(tmp_path, monkeypatch, *, interrupt_mode="signal", extra_argv=()):
+    """Write a kernel spec under a temporary JUPYTER_PATH and start a kernel from it; return (manager, client)."""
+    spec_folder = tmp_path / "kernels" / "belay-test"
+    spec_folder.mkdir(parents=True)
+    spec = {
+        "argv": [sys.executable, "-m", "belay_jupyter.kernel", "-f", "{connection_file}", *extra_argv],
+        "display_name": "Belay MicroPython (test)",
+        "language": "python",
+        "interrupt_mode": interrupt_mode,
+    }
+    (spec_folder / "kernel.json").write_text(json.dumps(spec))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
+    manager = KernelManager(kernel_name="belay-test")
+    manager.start_kernel()
+    client = manager.client()
+    client.start_channels()
+    client.wait_for_ready(timeout=60)
+    return manager, client
+
+
+@pytest.mark.parametrize("mode", ["signal", "message"])
+def test_interrupt_in_each_mode_stops_the_board_code(mode, tmp_path, monkeypatch):
+    monkeypatch.setenv("BELAY_DEVICE", "virtual:")
+    manager, client = start_kernel_from_spec(tmp_path, monkeypatch, interrupt_mode=mode)
+    try:
+        wait_for_output(client, client.execute("print('spinning')\nwhile True:\n    pass"))
+        manager.interrupt_kernel()
+        reply = client.get_shell_msg(timeout=TIMEOUT)
+        assert (reply["content"]["status"], reply["content"]["ename"]) == ("error", "KeyboardInterrupt")
+        reply, messages = execute(client, "6 * 7")
+        assert [m["content"]["data"]["text/plain"] for m in messages if m["msg_type"] == "execute_result"] == ["42"]
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+
+
+def test_a_port_given_in_the_kernel_spec_is_used_and_announced(tmp_path, monkeypatch):
+    monkeypatch.delenv("BELAY_DEVICE", raising=False)
+    root = tmp_path / "board"
+    root.mkdir()
+    (root / "marker.txt").write_text("here")
+    manager, client = start_kernel_from_spec(tmp_path, monkeypatch, extra_argv=[f"--BelayKernel.port=virtual:{root}"])
+    try:
+        reply, messages = execute(client, "open('/marker.txt').read()")
+        assert reply["content"]["status"] == "ok"
+        assert f"Connected to virtual:{root}" in stdout_of(messages)
+        assert [m["content"]["data"]["text/plain"] for m in messages if m["msg_type"] == "execute_result"] == ["'here'"]
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
