@@ -44,7 +44,7 @@ class BelayKernel(Kernel):
         "version": "3.4",
         "mimetype": "text/x-python",
         "file_extension": ".py",
-        "pygments_lexer": "python3",
+        "pygments_lexer": "python",
         "codemirror_mode": {"name": "python", "version": 3},
     }
     help_links: ClassVar[list] = [{"text": "MicroPython", "url": "https://docs.micropython.org/"}]
