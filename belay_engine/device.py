@@ -551,7 +551,8 @@ class Device(metaclass=DeviceMeta):
         minify : bool
             Minify ``.py`` files on the way (line numbers are kept).
         mpy_cross_binary : str, optional
-            Not supported yet.
+            Compile ``.py`` files (but ``boot.py`` and ``main.py``) to ``.mpy`` with this mpy-cross, for the
+            board's .mpy version and architecture; a mismatched mpy-cross is refused before anything is sent.
         progress_update : callable, optional
             Called with ``description=``, ``total=`` or ``advance=`` keywords as the sync proceeds.
 

