@@ -1,5 +1,6 @@
 # Board side of sync: list a folder tree with a hash of every file, in one exchange. The hash is SHA-256
-# from the board's C hashlib where it has one, else FNV-1a 32 (masked, so 64-bit ports agree with the host).
+# from the board's C hashlib where it has one, else FNV-1a 32 (masked, so 64-bit ports agree with the host)
+# computed by _belay_fnv, which the host sends in the fastest emitter the board has.
 def _belay_tree(top, fnv=False):
     import os
     from binascii import hexlify
@@ -27,8 +28,7 @@ def _belay_tree(top, fnv=False):
                 n = f.readinto(buf)
                 if not n:
                     return "fnv%08x" % x
-                for b in view[:n]:
-                    x = ((x ^ b) * 0x01000193) & 0xFFFFFFFF
+                x = _belay_fnv(buf, n, x)
 
     out = []
 

@@ -53,6 +53,13 @@ def _report(progress_update: Optional[Callable[..., Any]], **fields: Any) -> Non
         progress_update(**fields)
 
 
+def board_helpers(emitters: tuple[str, ...]) -> str:
+    """Board code for sync, with FNV-1a in the fastest emitter among `emitters` (viper, native, plain)."""
+    board = importlib.resources.files("belay_engine.board")
+    variant = "viper" if "viper" in emitters else "native" if "native" in emitters else "python"
+    return board.joinpath(f"fnv_{variant}.py").read_text() + board.joinpath("sync_helpers.py").read_text()
+
+
 def local_tree(folder: Path, ignore: list[str], minify: bool) -> tuple[dict[str, bytes], list[str], bool]:
     """Files (relative path → content as sent) and folders to sync, and whether the source is a single file."""
     if folder.is_file():
@@ -92,8 +99,7 @@ def sync(
         files = compile_to_mpy(files, str(mpy_cross_binary), device.implementation)
 
     _report(progress_update, description="Bootstrapping sync...")
-    helpers = importlib.resources.files("belay_engine.board").joinpath("sync_helpers.py").read_text()
-    device._execute(helpers + "from binascii import a2b_base64 as _belay_d\n")
+    device._execute(board_helpers(device.implementation.emitters) + "from binascii import a2b_base64 as _belay_d\n")
     try:
         _report(progress_update, description="Fetching remote hashes...")
         remote = [
@@ -120,7 +126,7 @@ def sync(
             put_file(device, _board_path(dst, relative), files[relative])
             _report(progress_update, advance=1)
     finally:
-        device._execute("del _belay_tree, _belay_put_end, _belay_remove, _belay_mkdirs, _belay_d")
+        device._execute("del _belay_tree, _belay_put_end, _belay_remove, _belay_mkdirs, _belay_d, _belay_fnv")
     _report(progress_update, description="Complete.")
     return plan
 

