@@ -60,7 +60,7 @@ def main() -> None:
         print(f"interrupt to idle, median:          {statistics.median(interrupts) * 1000:7.2f} ms")
     finally:
         client.stop_channels()
-        manager.shutdown_kernel(now=True)
+        manager.shutdown_kernel()  # a shutdown request: the kernel closes its board and its temporary folders
 
 
 if __name__ == "__main__":

@@ -101,7 +101,7 @@ class BelayKernel(Kernel):
 
     # -- execution ---------------------------------------------------------------------------------------
 
-    def do_execute(
+    async def do_execute(
         self,
         code: str,
         silent: bool,
@@ -150,7 +150,7 @@ class BelayKernel(Kernel):
 
     # -- introspection -----------------------------------------------------------------------------------
 
-    def do_complete(self, code: str, cursor_pos: int) -> dict:
+    async def do_complete(self, code: str, cursor_pos: int) -> dict:
         """Complete from the board's ``dir()`` of the object before the cursor (globals and builtins otherwise)."""
         reply = {"status": "ok", "matches": [], "cursor_start": cursor_pos, "cursor_end": cursor_pos, "metadata": {}}
         request = completion_request(code, cursor_pos)
@@ -168,7 +168,7 @@ class BelayKernel(Kernel):
         reply["cursor_start"] = request.start
         return reply
 
-    def do_inspect(self, code: str, cursor_pos: int, detail_level: int = 0, omit_sections: tuple = ()) -> dict:
+    async def do_inspect(self, code: str, cursor_pos: int, detail_level: int = 0, omit_sections: tuple = ()) -> dict:
         """Show the type and repr of the board object under the cursor."""
         reply = {"status": "ok", "found": False, "data": {}, "metadata": {}}
         name = name_at(code, cursor_pos)
@@ -191,7 +191,7 @@ class BelayKernel(Kernel):
                 return None
         return self.device
 
-    def do_is_complete(self, code: str) -> dict:
+    async def do_is_complete(self, code: str) -> dict:
         """Decide on the host (IPython's rules) whether `code` is a complete block, for consoles."""
         status, indent = TransformerManager().check_complete(code)
         reply = {"status": status}
@@ -199,7 +199,7 @@ class BelayKernel(Kernel):
             reply["indent"] = " " * (indent or 0)
         return reply
 
-    def do_shutdown(self, restart: bool) -> dict:
+    async def do_shutdown(self, restart: bool) -> dict:
         """Close the board connection, leaving the board in its friendly REPL."""
         self.disconnect()
         return {"status": "ok", "restart": restart}

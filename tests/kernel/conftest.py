@@ -26,7 +26,7 @@ def kernel(board_folder):
         yield manager, client
     finally:
         client.stop_channels()
-        manager.shutdown_kernel(now=True)
+        manager.shutdown_kernel()  # a shutdown request: the kernel closes its board and its temporary folders
 
 
 def execute(client, code, timeout=TIMEOUT):

@@ -42,7 +42,7 @@ def test_interrupt_in_each_mode_stops_the_board_code(mode, tmp_path, monkeypatch
         assert [m["content"]["data"]["text/plain"] for m in messages if m["msg_type"] == "execute_result"] == ["42"]
     finally:
         client.stop_channels()
-        manager.shutdown_kernel(now=True)
+        manager.shutdown_kernel()  # a shutdown request: the kernel closes its board and its temporary folders
 
 
 def test_a_port_given_in_the_kernel_spec_is_used_and_announced(tmp_path, monkeypatch):
@@ -58,4 +58,20 @@ def test_a_port_given_in_the_kernel_spec_is_used_and_announced(tmp_path, monkeyp
         assert [m["content"]["data"]["text/plain"] for m in messages if m["msg_type"] == "execute_result"] == ["'here'"]
     finally:
         client.stop_channels()
-        manager.shutdown_kernel(now=True)
+        manager.shutdown_kernel()  # a shutdown request: the kernel closes its board and its temporary folders
+
+
+def test_shutting_the_kernel_down_removes_its_virtual_board_folder(tmp_path, monkeypatch):
+    import re
+    from pathlib import Path
+
+    monkeypatch.setenv("BELAY_DEVICE", "virtual:")
+    manager, client = start_kernel_from_spec(tmp_path, monkeypatch)
+    try:
+        _, messages = execute(client, "%info")
+        root = Path(re.search(r"virtual board at (\S+?)'", stdout_of(messages)).group(1))
+        assert root.is_dir()
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel()
+    assert not root.exists()
