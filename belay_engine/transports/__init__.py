@@ -62,6 +62,16 @@ def default_port() -> str:
     )
 
 
+def notebook_port(port: Optional[str] = None) -> str:
+    """The port a notebook front end connects to: `port`, else ``BELAY_DEVICE``, else the virtual board."""
+    if port:
+        return port
+    try:
+        return default_port()
+    except DeviceNotFoundError:
+        return VIRTUAL_PREFIX
+
+
 def open_transport(port: Optional[str], *, baudrate: int = 115200, exclusive: bool = True) -> Transport:
     """Open a link to the board named by `port`.
 

@@ -11,6 +11,7 @@ from traitlets import Unicode
 from belay_engine import BelayException, ConnectionFailedError, Device, PyboardError, PyboardException
 from belay_engine.cells import run_cell
 from belay_engine.tracebacks import SourceLocation
+from belay_engine.transports import notebook_port
 
 from .completion import completion_request, name_at
 from .kernel_magics import KernelMagics, MagicError
@@ -74,15 +75,7 @@ class BelayKernel(Kernel):
     def connect(self, port: Optional[str] = None, password: Optional[str] = None) -> Device:
         """Connect to `port` (or the default chain) and announce the board."""
         self.disconnect()
-        from belay_engine.transports import default_port
-
-        if not port:
-            port = self.port or None
-        if not port:
-            try:
-                port = default_port()
-            except BelayException:
-                port = "virtual:"
+        port = notebook_port(port or self.port)
         options = {} if password is None else {"password": password}
         self.device = Device(port, **options)
         implementation = self.device.implementation

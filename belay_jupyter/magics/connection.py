@@ -7,8 +7,8 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
-from belay_engine import BelayException, Device
-from belay_engine.transports import default_port
+from belay_engine import Device
+from belay_engine.transports import notebook_port
 
 from .arguments import device_argument
 from .registry import DeviceRegistry
@@ -41,12 +41,7 @@ class ConnectionMagics(Magics):
         args = parse_argstring(self.belay_connect, line)
         if not args.name.isidentifier():
             raise UsageError(f"--name must be a Python identifier, not {args.name!r}")
-        port = args.port
-        if port is None:
-            try:
-                port = default_port()
-            except BelayException:
-                port = "virtual:"
+        port = notebook_port(args.port)
         options = {} if args.password is None else {"password": args.password}
         device = Device(port, **options)
         self._devices.add(args.name, device)
