@@ -40,13 +40,11 @@ def read_file(device: Any, path: str) -> bytes:
 
 
 def write_file(device: Any, path: str, data: bytes) -> None:
-    """Write `data` to board file `path`, replacing it."""
-    device(f"_belay_f = open({path!r}, 'wb')", record=False)
-    try:
-        for start in range(0, len(data), CHUNK):
-            device(f"_belay_f.write({data[start:start + CHUNK]!r})", record=False)
-    finally:
-        device("_belay_f.close()\ndel _belay_f", record=False)
+    """Write `data` to board file `path`, replacing it safely (as sync does: temporary file, then rename)."""
+    from .sync import installed_helpers, put_file
+
+    with installed_helpers(device):
+        put_file(device, path, data)
 
 
 def remove(device: Any, path: str) -> None:

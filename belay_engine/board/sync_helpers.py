@@ -56,13 +56,15 @@ def _belay_put_end(temporary, final):
 
     _belay_f.close()
     cwd = os.getcwd()
-    os.chdir("/")
+    if final[:1] == "/":
+        os.chdir("/")
+        final = final[1:]
     try:
         try:
-            os.rename(temporary, final[1:])
+            os.rename(temporary, final)
         except OSError:
-            os.remove(final[1:])
-            os.rename(temporary, final[1:])
+            os.remove(final)
+            os.rename(temporary, final)
     finally:
         os.chdir(cwd)
 

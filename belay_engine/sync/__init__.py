@@ -2,6 +2,8 @@
 
 import base64
 import importlib.resources
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Optional, Union
 
@@ -60,6 +62,16 @@ def board_helpers(emitters: tuple[str, ...]) -> str:
     return board.joinpath(f"fnv_{variant}.py").read_text() + board.joinpath("sync_helpers.py").read_text()
 
 
+@contextmanager
+def installed_helpers(device: Any) -> Iterator[None]:
+    """Install the board side of sync for the duration of the block, then remove it from the board's globals."""
+    device._execute(board_helpers(device.implementation.emitters) + "from binascii import a2b_base64 as _belay_d\n")
+    try:
+        yield
+    finally:
+        device._execute("del _belay_tree, _belay_put_end, _belay_remove, _belay_mkdirs, _belay_d, _belay_fnv")
+
+
 def local_tree(folder: Path, ignore: list[str], minify: bool) -> tuple[dict[str, bytes], list[str], bool]:
     """Files (relative path → content as sent) and folders to sync, and whether the source is a single file."""
     if folder.is_file():
@@ -99,8 +111,7 @@ def sync(
         files = compile_to_mpy(files, str(mpy_cross_binary), device.implementation)
 
     _report(progress_update, description="Bootstrapping sync...")
-    device._execute(board_helpers(device.implementation.emitters) + "from binascii import a2b_base64 as _belay_d\n")
-    try:
+    with installed_helpers(device):
         _report(progress_update, description="Fetching remote hashes...")
         remote = [
             RemoteEntry(path, bool(is_dir), digest)
@@ -125,8 +136,6 @@ def sync(
             _report(progress_update, description=f"Pushing: {relative}")
             put_file(device, _board_path(dst, relative), files[relative])
             _report(progress_update, advance=1)
-    finally:
-        device._execute("del _belay_tree, _belay_put_end, _belay_remove, _belay_mkdirs, _belay_d, _belay_fnv")
     _report(progress_update, description="Complete.")
     return plan
 
@@ -135,7 +144,7 @@ def put_file(device: Any, path: str, data: bytes) -> None:
     """Write `data` to board file `path` safely: into a temporary file first, then renamed into place.
 
     A transfer cut short (Ctrl-C, unplugged board, killed process) leaves the old file untouched and only a
-    temporary file, which the next sync removes.
+    temporary file, which the next sync removes. Needs `installed_helpers`.
     """
     temporary = path + TEMPORARY_SUFFIX
     device._execute(f"_belay_f=open({temporary!r},'wb')")
