@@ -12,17 +12,14 @@ class OutputForwarder:
     written whole when its last byte arrives.
     """
 
-    __slots__ = ("_decoder", "_stream", "enabled")
+    __slots__ = ("_decoder", "_stream")
 
-    def __init__(self, stream: Optional[TextIO] = None, enabled: bool = True):
+    def __init__(self, stream: Optional[TextIO] = None):
         self._stream = stream
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        self.enabled = enabled
 
     def write(self, data: bytes) -> None:
         """Decode `data` and write it through."""
-        if not self.enabled:
-            return
         text = self._decoder.decode(data)
         if text:
             stream = self._stream or sys.stdout
@@ -33,7 +30,6 @@ class OutputForwarder:
 
     def finish(self) -> None:
         """Write out a character left incomplete at the end of the output."""
-        if self.enabled:
-            text = self._decoder.decode(b"", final=True)
-            if text:
-                (self._stream or sys.stdout).write(text)
+        text = self._decoder.decode(b"", final=True)
+        if text:
+            (self._stream or sys.stdout).write(text)

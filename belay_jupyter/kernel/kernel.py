@@ -127,8 +127,8 @@ class BelayKernel(Kernel):
         device = self.device or self.connect()
         name = f"<cell {self.execution_count}>"
         linecache.cache[name] = (len(code), None, code.splitlines(keepends=True), name)
-        stream = None if not silent else _Discard()
-        result = run_cell(device, code, stream_out=stream or _StreamToFrontend(self), location=SourceLocation(name, 1))
+        stream = _Discard() if silent else _StreamToFrontend(self)
+        result = run_cell(device, code, stream_out=stream, location=SourceLocation(name, 1))
         if result.value_repr is not None and not silent:
             self.send_response(
                 self.iopub_socket,
