@@ -1,14 +1,15 @@
 """Host iterators over generator tasks: values pushed by the board as it produces them, or stepped with send()."""
 
+import threading
 import weakref
 from collections import deque
 from collections.abc import Generator, Iterator
 from typing import Any, Optional, TextIO
 
-from .errors import ConnectionLost
+from .errors import ConnectionLost, PyboardException
 from .output import OutputForwarder
 from .protocol.framing import ErrorOutput, Event, Finished, Output
-from .protocol.raw_repl import RawRepl
+from .protocol.raw_repl import CTRL_C, RawRepl
 from .replies import NO_RESULT, PAUSED, YIELDED, parse_value, unexpected_record
 from .tracebacks import SourceLocation
 
@@ -20,6 +21,7 @@ class TaskStream:
     the consumer. Another call on the same Device pauses the stream (the board keeps the generator and
     resumes it later), so host code may call other tasks inside a ``for`` loop over a stream. Leaving the
     loop early (``break``, an exception, garbage collection) or `close` stops the generator on the board.
+    Another thread may end the stream with `request_stop` while this one waits for values.
     """
 
     def __init__(
@@ -45,6 +47,12 @@ class TaskStream:
         self._paused = False
         self._done = False
         self._generation = device.generation
+        # request_stop (any thread) and __next__ (the consumer) agree under this lock on whether the consumer
+        # is inside a board exchange right now, so a Ctrl-C only ever lands on this stream's exchange.
+        self._stop_lock = threading.Lock()
+        self._stop_requested = False
+        self._waiting = False
+        self._interrupted = False
 
     def __iter__(self) -> "TaskStream":
         return self
@@ -58,19 +66,70 @@ class TaskStream:
             self._done = True
             raise ConnectionLost("the board was reset or reconnected; this generator no longer exists there")
         with self._device._wire(self) as repl:
+            if self._stop_requested:
+                self._stop_on_request(repl)
+                raise StopIteration
             if self._events is None:
                 self._start(repl)
             try:
+                with self._stop_lock:
+                    self._waiting = True
                 while not self._values and self._events is not None:
                     self._handle(next(self._events))
+            except PyboardException:
+                self._set_not_waiting()
+                if not self._interrupted:
+                    raise
+                # The board's KeyboardInterrupt from request_stop's Ctrl-C: a requested end, not an error.
+                self._stop_on_request(repl)
             except BaseException:
+                self._set_not_waiting()
                 # Host code raised (Ctrl-C, an output stream) or the board failed: leave the board idle.
                 if self._events is not None:
                     self._stop()
                 raise
+            else:
+                self._set_not_waiting()
         if self._values:
             return self._values.popleft()
         raise StopIteration
+
+    def request_stop(self) -> None:
+        """End the stream from any thread: the board's generator is interrupted and its ``finally`` runs.
+
+        While the consumer waits on the board, this sends Ctrl-C at once (the board raises
+        ``KeyboardInterrupt`` inside the generator) and the consumer's ``next`` ends the stream as if it
+        were exhausted; otherwise the consumer's next ``next`` stops the board's generator. Values already
+        received are still delivered.
+        """
+        with self._stop_lock:
+            self._stop_requested = True
+            repl = self._device._repl
+            if self._waiting and not self._interrupted and repl is not None:
+                self._interrupted = True
+                # The consumer thread holds the wire and reads; only the Ctrl-C goes out from here.
+                repl.transport.write(CTRL_C)
+
+    @property
+    def stop_requested(self) -> bool:
+        """Whether `request_stop` was called."""
+        return self._stop_requested
+
+    def _set_not_waiting(self) -> None:
+        # Cleared before the wire is released, so a late request_stop cannot interrupt another exchange.
+        with self._stop_lock:
+            self._waiting = False
+
+    def _stop_on_request(self, repl: RawRepl) -> None:
+        """End the stream after `request_stop` (link held): stop the board's generator and close it there."""
+        if self._events is not None:
+            self._stop()
+        self._done = True
+        self._errors.clear()
+        # A Ctrl-C between two values lands in the engine's loop, not in the generator: closing the
+        # generator runs its `finally` then (a no-op when the interrupt already ended it).
+        repl.exec(f"(lambda g:g and g.close())(_belay.o.pop({self._key!r},None))".encode())
+        self._output.finish()
 
     def send(self, value: Any) -> Any:
         """Advance like `next`; a pushed stream cannot deliver a value into the board's generator.

@@ -15,6 +15,7 @@ import re
 import shutil
 import sys
 import tempfile
+import threading
 from pathlib import Path
 from typing import Optional
 
@@ -137,6 +138,9 @@ class VirtualBoardTransport(Transport):
         self._friendly_busy = False
         self._output_tail = b""
         self._board: Optional[_Board] = None
+        # Held while a read takes bytes from the process: a Ctrl-C written by another thread (a stream's
+        # request_stop) must not read ahead at the same time, or bytes would reach the host out of order.
+        self._reading = threading.Lock()
         try:
             self._board = _Board(self._argv, self._env)
             self._board.wait_booted()
@@ -158,6 +162,10 @@ class VirtualBoardTransport(Transport):
     # -- reading -------------------------------------------------------------------------------------------
 
     def read(self, max_bytes: int, timeout: Optional[float]) -> bytes:
+        with self._reading:
+            return self._read(max_bytes, timeout)
+
+    def _read(self, max_bytes: int, timeout: Optional[float]) -> bytes:
         if self._injected:
             data, self._injected = self._injected[:max_bytes], self._injected[max_bytes:]
             return data
@@ -256,6 +264,20 @@ class VirtualBoardTransport(Transport):
         return self._mode == _EXECUTING or (self._mode == _FRIENDLY and self._friendly_busy)
 
     def _ctrl_c(self) -> None:
+        if not self._reading.acquire(blocking=False):
+            # Another thread is reading, so all output so far has been taken: the code runs unless the process
+            # is blocked reading its terminal (it has just finished).
+            if self._busy() and self._process.wait_channel() != "wait_woken":
+                self._process.interrupt()
+            else:
+                self._send(b"\x03")
+            return
+        try:
+            self._ctrl_c_read_ahead()
+        finally:
+            self._reading.release()
+
+    def _ctrl_c_read_ahead(self) -> None:
         # A SIGINT kills an idle unix port, so first read what is already waiting (and, for a line typed at the
         # friendly prompt, wait briefly for its prompt): code that has just finished is not interrupted.
         # What is read here reaches the host through the next read().

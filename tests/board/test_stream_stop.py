@@ -1,0 +1,114 @@
+"""TaskStream.request_stop: another thread ends a board generator cleanly, its `finally` runs."""
+
+import threading
+
+import pytest
+
+
+@pytest.fixture
+def guarded(device):
+    """A generator task that counts its values on the board and records its `finally` in `cleaned`."""
+    device("cleaned = False\nproduced = 0\ng = 'a user global'")
+
+    @device.task
+    def guarded(pause_ms):
+        import time
+
+        global cleaned, produced
+        try:
+            while True:
+                produced += 1
+                yield produced
+                time.sleep_ms(pause_ms)
+        finally:
+            cleaned = True
+
+    return guarded
+
+
+def _consume_in_thread(stream):
+    received = []
+    errors = []
+
+    def run():
+        try:
+            for value in stream:
+                received.append(value)
+        except BaseException as error:
+            errors.append(error)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread, received, errors
+
+
+def _wait_for(condition, seconds=10.0):
+    event = threading.Event()
+    for _ in range(int(seconds * 100)):
+        if condition():
+            return
+        event.wait(0.01)
+    raise AssertionError("condition not reached")
+
+
+def test_stop_from_another_thread_runs_the_generators_finally(device, guarded):
+    stream = guarded(5)
+    thread, received, errors = _consume_in_thread(stream)
+    _wait_for(lambda: len(received) >= 3)
+    stream.request_stop()
+    thread.join(10)
+    assert not thread.is_alive()
+    assert errors == []
+    assert device("cleaned") is True
+    assert received == list(range(1, len(received) + 1))
+
+
+def test_device_is_usable_after_a_requested_stop(device, guarded):
+    stream = guarded(5)
+    thread, received, _ = _consume_in_thread(stream)
+    _wait_for(lambda: len(received) >= 1)
+    stream.request_stop()
+    thread.join(10)
+    assert device("1 + 1") == 2
+    assert device("g") == "a user global"  # stopping leaves user globals alone
+    produced = device("produced")
+    assert device("produced") == produced  # nothing runs on the board any more
+    device("produced = 0")
+    again = guarded(1)
+    assert [next(again), next(again)] == [1, 2]  # a new stream starts from scratch
+    again.close()
+
+
+def test_stop_interrupts_a_generator_sleeping_between_values(device, guarded):
+    stream = guarded(5000)
+    thread, received, errors = _consume_in_thread(stream)
+    _wait_for(lambda: len(received) >= 1)
+    stream.request_stop()
+    thread.join(10)
+    assert not thread.is_alive()
+    assert errors == []
+    # The generator was interrupted in its 5 s sleep: the second value was never produced.
+    assert device("produced") == 1
+    assert device("cleaned") is True
+
+
+def test_stop_requested_between_values_ends_the_stream_at_the_next_value(device, guarded):
+    stream = guarded(5)
+    first = next(stream)
+    stream.request_stop()
+    rest = list(stream)
+    assert [first, *rest] == list(range(1, len(rest) + 2))  # values already received, then the end
+    assert device("cleaned") is True
+    assert stream.stop_requested
+
+
+def test_stop_of_a_finished_stream_changes_nothing(device):
+    @device.task
+    def three():
+        yield from range(3)
+
+    stream = three()
+    assert list(stream) == [0, 1, 2]
+    stream.request_stop()
+    assert list(stream) == []
+    assert device("2 + 2") == 4
