@@ -43,8 +43,8 @@ def write_file(device: Any, path: str, data: bytes) -> None:
     """Write `data` to board file `path`, replacing it safely (as sync does: temporary file, then rename)."""
     from .sync import installed_helpers, put_file
 
-    with installed_helpers(device):
-        put_file(device, path, data)
+    with installed_helpers(device) as inflates:
+        put_file(device, path, data, compress=inflates)
 
 
 def remove(device: Any, path: str) -> None:

@@ -49,12 +49,62 @@ def _belay_tree(top, fnv=False):
     return out
 
 
-def _belay_put_end(temporary, final):
+# Receive a file of `size` bytes as `total` escaped wire bytes on stdin (zlib-compressed when z), into
+# `temporary`, then move it into place as `final`. Flow control: each "\x06" written grants the host 64
+# more wire bytes, at most 192 in flight, which any board's stdin buffer holds.
+def _belay_recv(temporary, final, total, size, z):
+    import io
+    import sys
+
+    inp = sys.stdin.buffer
+    grant = sys.stdout.write
+
+    class Wire(io.IOBase):
+        left = total
+        used = 0
+        esc = 0
+
+        def readinto(self, b):
+            n = 0
+            mv = memoryview(b)
+            while not n and self.left:
+                k = inp.readinto(mv[: min(len(b), self.left, 64)])
+                self.left -= k
+                self.used += k
+                if self.used >= 64:
+                    self.used -= 64
+                    grant("\x06")
+                n = _belay_unesc(b, k, self.esc)
+                self.esc = n & 1
+                n >>= 1
+            return n
+
+    source = Wire()
+    grant("\x06\x06\x06")
+    if z:
+        import deflate
+
+        source = deflate.DeflateIO(source, deflate.ZLIB)
+    buf = bytearray(512)
+    mv = memoryview(buf)
+    written = 0
+    with open(temporary, "wb") as f:
+        while True:
+            n = source.readinto(buf)
+            if not n:
+                break
+            f.write(mv[:n])
+            written += n
+    if written != size:
+        raise OSError("received %d of %d bytes" % (written, size))
+    _belay_rename(temporary, final)
+
+
+def _belay_rename(temporary, final):
     # Move a completely written file into place. FAT cannot rename over a file, so remove it first there.
     # The new name is given relative to "/": the unix port's VfsPosix fails on an absolute one.
     import os
 
-    _belay_f.close()
     cwd = os.getcwd()
     if final[:1] == "/":
         os.chdir("/")
@@ -67,6 +117,17 @@ def _belay_put_end(temporary, final):
             os.rename(temporary, final)
     finally:
         os.chdir(cwd)
+
+
+def _belay_inflates():
+    # Whether the board can take zlib-compressed files: deflate.DeflateIO reading from a Python stream.
+    try:
+        import deflate
+        import io
+
+        return hasattr(deflate, "DeflateIO") and hasattr(io, "IOBase")
+    except ImportError:
+        return False
 
 
 def _belay_remove(files, folders):

@@ -1,7 +1,7 @@
 """Delta file sync: send only files whose hash differs, write each one safely, remove what is gone locally."""
 
-import base64
 import importlib.resources
+import inspect
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,9 +14,8 @@ from .compile import compile_to_mpy
 from .discover import discover
 from .hashing import content_hash
 from .plan import RemoteEntry, SyncPlan, make_plan
+from .wire import send_file
 
-#: Bytes of file data per exchange: large enough to amortise a round trip, small for a 256 KB heap.
-CHUNK = 4096
 TEMPORARY_SUFFIX = ".belay-tmp"
 DEFAULT_KEEP_AT_ROOT = ["boot.py", "webrepl_cfg.py", "lib"]
 
@@ -55,21 +54,40 @@ def _report(progress_update: Optional[Callable[..., Any]], **fields: Any) -> Non
         progress_update(**fields)
 
 
+def _counts_bytes(progress_update: Optional[Callable[..., Any]]) -> bool:
+    """Whether `progress_update` takes byte counts too (Belay 0.30's callbacks take description/total/advance)."""
+    if progress_update is None:
+        return False
+    try:
+        parameters = inspect.signature(progress_update).parameters
+    except (TypeError, ValueError):
+        return False
+    if any(parameter.kind is inspect.Parameter.VAR_KEYWORD for parameter in parameters.values()):
+        return True
+    return {"total_bytes", "advance_bytes"} <= parameters.keys()
+
+
 def board_helpers(emitters: tuple[str, ...]) -> str:
     """Board code for sync, with FNV-1a in the fastest emitter among `emitters` (viper, native, plain)."""
     board = importlib.resources.files("belay_engine.board")
     variant = "viper" if "viper" in emitters else "native" if "native" in emitters else "python"
-    return board.joinpath(f"fnv_{variant}.py").read_text() + board.joinpath("sync_helpers.py").read_text()
+    return board.joinpath(f"fast_{variant}.py").read_text() + board.joinpath("sync_helpers.py").read_text()
 
 
 @contextmanager
-def installed_helpers(device: Any) -> Iterator[None]:
-    """Install the board side of sync for the duration of the block, then remove it from the board's globals."""
-    device._execute(board_helpers(device.implementation.emitters) + "from binascii import a2b_base64 as _belay_d\n")
+def installed_helpers(device: Any) -> Iterator[bool]:
+    """Install the board side of sync for the duration of the block, then remove it from the board's globals.
+
+    Yields whether the board takes compressed files.
+    """
+    inflates = device._execute(board_helpers(device.implementation.emitters) + "_belay.r(_belay_inflates())\n")
     try:
-        yield
+        yield inflates
     finally:
-        device._execute("del _belay_tree, _belay_put_end, _belay_remove, _belay_mkdirs, _belay_d, _belay_fnv")
+        device._execute(
+            "del _belay_tree,_belay_recv,_belay_rename,_belay_inflates,_belay_remove,_belay_mkdirs,_belay_fnv,"
+            "_belay_unesc"
+        )
 
 
 def local_tree(folder: Path, ignore: list[str], minify: bool) -> tuple[dict[str, bytes], list[str], bool]:
@@ -111,7 +129,7 @@ def sync(
         files = compile_to_mpy(files, str(mpy_cross_binary), device.implementation)
 
     _report(progress_update, description="Bootstrapping sync...")
-    with installed_helpers(device):
+    with installed_helpers(device) as inflates:
         _report(progress_update, description="Fetching remote hashes...")
         remote = [
             RemoteEntry(path, bool(is_dir), digest)
@@ -131,23 +149,30 @@ def sync(
             _report(progress_update, description="Creating remote directories...")
             prefixes = [dst[:i] for i in range(1, len(dst)) if dst[i] == "/"] if dst != "/" else []
             device._execute(f"_belay_mkdirs({prefixes + targets!r})")
-        _report(progress_update, total=len(plan.uploads))
+        by_bytes = _counts_bytes(progress_update)
+        sizes = {"total_bytes": sum(len(files[p]) for p in plan.uploads)} if by_bytes else {}
+        _report(progress_update, total=len(plan.uploads), **sizes)
+        on_sent = (lambda count: _report(progress_update, advance_bytes=count)) if by_bytes else None
         for relative in plan.uploads:
             _report(progress_update, description=f"Pushing: {relative}")
-            put_file(device, _board_path(dst, relative), files[relative])
+            put_file(device, _board_path(dst, relative), files[relative], compress=inflates, on_sent=on_sent)
             _report(progress_update, advance=1)
     _report(progress_update, description="Complete.")
     return plan
 
 
-def put_file(device: Any, path: str, data: bytes) -> None:
+def put_file(
+    device: Any,
+    path: str,
+    data: bytes,
+    *,
+    compress: bool = False,
+    on_sent: Optional[Callable[[int], None]] = None,
+) -> None:
     """Write `data` to board file `path` safely: into a temporary file first, then renamed into place.
 
     A transfer cut short (Ctrl-C, unplugged board, killed process) leaves the old file untouched and only a
-    temporary file, which the next sync removes. Needs `installed_helpers`.
+    temporary file, which the next sync removes. Needs `installed_helpers`; `compress` only where it yielded
+    True. `on_sent(n)` hears of file bytes as they reach the board.
     """
-    temporary = path + TEMPORARY_SUFFIX
-    device._execute(f"_belay_f=open({temporary!r},'wb')")
-    for start in range(0, len(data), CHUNK):
-        device._execute(f"_belay_f.write(_belay_d({base64.b64encode(data[start:start + CHUNK])!r}))")
-    device._execute(f"_belay_put_end({temporary!r},{path!r})\ndel _belay_f")
+    send_file(device, path + TEMPORARY_SUFFIX, path, data, compress=compress, on_sent=on_sent)

@@ -1,0 +1,115 @@
+"""Send a file to the board as a binary stream on its stdin, at the speed of the link.
+
+The board's ``_belay_recv`` reads the stream while it runs in the raw REPL. The stream never holds the REPL's
+control bytes 0x01-0x05, so an interrupt still works mid-transfer and bytes left over after an error cannot
+end a command: each of them, and the escape byte itself, is sent as ``ESCAPE, byte + 0x40`` (about 2 % more
+bytes for random data). Text is compressed with zlib where the board has ``deflate``.
+"""
+
+import zlib
+from typing import Any, Callable, Optional
+
+from ..errors import ConnectionLost
+from ..protocol.framing import ErrorOutput, Output
+
+ESCAPE = 0x10
+ESCAPED = (ESCAPE, 1, 2, 3, 4, 5)  # the escape byte first, so its own escapes are not escaped again
+#: One "\x06" from the board grants this many more wire bytes; the board grants three at the start.
+GRANT_SIZE = 64
+GRANT = b"\x06"
+#: zlib window of 2**10 bytes: the board's decompressor needs that much heap, and small files lose nothing.
+WINDOW_BITS = 10
+#: Seconds a transfer may take beyond what its bytes need at this many bytes per second (a slow UART).
+SLOWEST_LINK = 1000
+
+
+def escape(data: bytes) -> bytes:
+    """`data` with the REPL's control bytes and the escape byte escaped."""
+    for byte in ESCAPED:
+        data = data.replace(bytes([byte]), bytes([ESCAPE, byte + 0x40]))
+    return data
+
+
+def unescape(wire: bytes) -> bytes:
+    """The inverse of `escape` (the board does this; the host uses it in tests)."""
+    out = bytearray()
+    pending = False
+    for byte in wire:
+        if pending:
+            out.append(byte - 0x40)
+            pending = False
+        elif byte == ESCAPE:
+            pending = True
+        else:
+            out.append(byte)
+    return bytes(out)
+
+
+def encode(data: bytes, compress: bool) -> tuple[bytes, bool]:
+    """The wire form of a file's contents, and whether it is zlib-compressed (only when that is smaller)."""
+    if compress and len(data) > 64:
+        packer = zlib.compressobj(9, zlib.DEFLATED, WINDOW_BITS)
+        packed = escape(packer.compress(data) + packer.flush())
+        plain = escape(data)
+        if len(packed) < len(plain):
+            return packed, True
+        return plain, False
+    return escape(data), False
+
+
+def send_file(
+    device: Any,
+    temporary: str,
+    final: str,
+    data: bytes,
+    *,
+    compress: bool,
+    on_sent: Optional[Callable[[int], None]] = None,
+) -> int:
+    """Stream `data` into board file `temporary`, then rename it to `final`; return the wire bytes sent.
+
+    Needs the sync helpers on the board. `on_sent(n)` is told how many of the file's bytes reached the board,
+    as they do. A board error (a full filesystem, say) stops the transfer; the old `final` stays as it was.
+
+    Raises
+    ------
+    PyboardException
+        The board failed to write the file.
+    """
+    wire, compressed = encode(data, compress)
+    code = f"_belay_recv({temporary!r},{final!r},{len(wire)},{len(data)},{int(compressed)})"
+    errors: list[bytes] = []
+    sent = 0
+    reported = 0
+    credit = 0
+    with device._wire() as repl:
+        events = repl.execute(code.encode(), timeout=10 + len(wire) / SLOWEST_LINK)
+        try:
+            for event in events:
+                if isinstance(event, Output):
+                    credit += event.data.count(GRANT) * GRANT_SIZE
+                    if credit and sent < len(wire):
+                        chunk = wire[sent : sent + credit]
+                        repl.write_to_program(chunk)
+                        sent += len(chunk)
+                        credit -= len(chunk)
+                        if on_sent is not None:
+                            # Wire bytes stand for file bytes in proportion (compression, escapes).
+                            done = len(data) * sent // len(wire)
+                            on_sent(done - reported)
+                            reported = done
+                elif isinstance(event, ErrorOutput):
+                    errors.append(event.data)
+        finally:
+            events.close()  # stops the board if the host was interrupted
+            if errors or sent < len(wire):
+                # Bytes sent but not read wait on the REPL's input line: clear it before the next command.
+                try:
+                    repl.clear_input_line()
+                except ConnectionLost:
+                    pass  # the board is gone; the error on its way out says so
+    if errors:
+        raise device.board_exception(b"".join(errors))
+    if on_sent is not None and reported < len(data):
+        on_sent(len(data) - reported)
+    return len(wire)
