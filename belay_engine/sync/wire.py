@@ -7,6 +7,7 @@ bytes for random data). Text is compressed with zlib where the board has ``defla
 """
 
 import zlib
+from contextlib import suppress
 from typing import Any, Callable, Optional
 
 from ..errors import ConnectionLost
@@ -104,10 +105,8 @@ def send_file(
             events.close()  # stops the board if the host was interrupted
             if errors or sent < len(wire):
                 # Bytes sent but not read wait on the REPL's input line: clear it before the next command.
-                try:
+                with suppress(ConnectionLost):  # the board is gone; the error on its way out says so
                     repl.clear_input_line()
-                except ConnectionLost:
-                    pass  # the board is gone; the error on its way out says so
     if errors:
         raise device.board_exception(b"".join(errors))
     if on_sent is not None and reported < len(data):
