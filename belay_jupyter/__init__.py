@@ -5,6 +5,17 @@ from typing import Any
 _registries: dict[int, Any] = {}
 
 
+def plot(stream: Any, window: int = 200, fps: float = 20.0, **options: Any) -> Any:
+    """Plot a generator task's stream live (bqplot) and return the StreamPlot; the cell returns at once.
+
+    See `belay_jupyter.widgets.stream_plot.plot` for the parameters. ipywidgets and bqplot are imported on
+    the first call, not with this package.
+    """
+    from .widgets.stream_plot import plot as stream_plot
+
+    return stream_plot(stream, window=window, fps=fps, **options)
+
+
 def load_ipython_extension(ipython: Any) -> None:
     """Register the ``%belay*`` magics; loading twice is harmless."""
     from .magics import MAGIC_CLASSES, DeviceRegistry

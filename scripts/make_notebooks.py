@@ -94,9 +94,87 @@ QUICKSTART = [
 ]
 
 
+LIVE_PLOT = [
+    new_markdown_cell(
+        "# Live plots of a generator task\n\n"
+        "`belay_jupyter.plot(stream)` draws what a generator task yields while it runs (bqplot), redrawing at "
+        "most `fps` times a second and keeping every value. The stream is read on a background thread, so the "
+        "cell returns at once and the **Stop** button works while the task runs."
+    ),
+    new_code_cell("%load_ext belay\nimport belay_jupyter"),
+    new_code_cell("%belay_connect"),
+    new_code_cell("%%belay_setup\nfrom machine import ADC\nadc = ADC(0)\nstreaming = False"),
+    new_code_cell(
+        "%%belay_task\n"
+        "def read_adc(samples, period_ms=10):\n"
+        "    import time\n\n"
+        "    global streaming\n"
+        "    streaming = True\n"
+        "    try:\n"
+        "        for _ in range(samples):\n"
+        "            yield adc.read_u16()\n"
+        "            time.sleep_ms(period_ms)\n"
+        "    finally:\n"
+        "        streaming = False\n\n"
+        "def read_pair(samples):\n"
+        "    for i in range(samples):\n"
+        "        yield {'adc': adc.read_u16(), 'half': adc.read_u16() // 2}"
+    ),
+    new_markdown_cell("A short plot: 200 samples, 2 ms apart. `wait()` returns every value as a pandas DataFrame."),
+    new_code_cell("short = belay_jupyter.plot(read_adc(200, 2), window=100)"),
+    new_code_cell("short.wait()"),
+    new_markdown_cell("Dicts give named series; `%belay_plot` is the magic spelling of the same thing."),
+    new_code_cell("pair = %belay_plot read_pair(300) --window 150\npair.wait().describe()"),
+    new_markdown_cell(
+        "A long-running plot: 100 000 samples, one every 10 ms (about 17 minutes). The count under the plot "
+        "grows while you go on working. **Click Stop** to interrupt the task on the board: its `finally` sets "
+        "the board global `streaming` back to `False`, and the values so far stay in `live.values`."
+    ),
+    new_code_cell("live = belay_jupyter.plot(read_adc(100000), window=300)"),
+    new_code_cell("live.state"),
+]
+
+PROXY_OBJECTS = [
+    new_markdown_cell(
+        "# Board objects from the host\n\n"
+        "A proxy is a host handle on an object that lives on the board. In a notebook it displays as a widget: "
+        "its attributes with types and values, editable when they are numbers, text or booleans (a change is "
+        "written to the board), its methods with a **Call** button, and **Refresh** to read the board again."
+    ),
+    new_code_cell("%load_ext belay"),
+    new_code_cell("%belay_connect"),
+    new_code_cell(
+        "%%belay_setup\n"
+        "class Motor:\n"
+        "    def __init__(self):\n"
+        "        self.speed = 10\n"
+        "        self.gain = 0.5\n"
+        "        self.name = 'left'\n"
+        "        self.enabled = True\n\n"
+        "    def describe(self):\n"
+        "        return self.name + ' at ' + str(self.speed)\n\n"
+        "    def scaled(self, factor):\n"
+        "        return self.speed * self.gain * factor\n\n"
+        "motor = Motor()"
+    ),
+    new_markdown_cell("Attribute access, assignment and calls go to the board:"),
+    new_code_cell("motor = %belay_proxy motor\nmotor.speed = 20\nmotor.speed, motor.gain, motor.describe()"),
+    new_code_cell("%belay motor.speed"),
+    new_markdown_cell("Dicts and lists show their items, editable for simple values:"),
+    new_code_cell("%belay settings = {'rate': 100, 'label': 'sensor', 'verbose': False}\n%belay_proxy settings"),
+    new_markdown_cell(
+        "The motor itself. Type a new speed into its field and press Enter, then run `%belay motor.speed` "
+        "in a new cell: the board has it."
+    ),
+    new_code_cell("motor"),
+]
+
+
 def write(name: str, cells: list, metadata: dict) -> None:
-    """Write one notebook."""
+    """Write one notebook; cell ids follow the name and position, so regenerating changes nothing else."""
     notebook = new_notebook(cells=cells, metadata=metadata)
+    for index, cell in enumerate(notebook.cells):
+        cell.id = f"{Path(name).stem[:40]}-{index}"
     nbformat.validate(notebook)
     NOTEBOOKS.mkdir(exist_ok=True)
     nbformat.write(notebook, NOTEBOOKS / name)
@@ -105,3 +183,5 @@ def write(name: str, cells: list, metadata: dict) -> None:
 if __name__ == "__main__":
     write("micropython_kernel.ipynb", MICROPYTHON_KERNEL, KERNEL)
     write("quickstart.ipynb", QUICKSTART, PYTHON)
+    write("live_plot.ipynb", LIVE_PLOT, PYTHON)
+    write("proxy_objects.ipynb", PROXY_OBJECTS, PYTHON)

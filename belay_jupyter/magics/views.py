@@ -21,7 +21,11 @@ class ViewMagics(Magics):
     @argument("name", help="Board global (or expression) to proxy.")
     @line_magic
     def belay_proxy(self, line):
-        """Return a ProxyObject for a board global: attributes, items and calls go to the board."""
+        """Return a ProxyObject for a board global: attributes, items and calls go to the board.
+
+        In a notebook the proxy displays as a widget: attributes (or items) with editors, methods with a Call
+        button, and a Refresh button.
+        """
         args = parse_argstring(self.belay_proxy, line)
         return self._devices.get(args.device).proxy(args.name)
 
@@ -31,16 +35,16 @@ class ViewMagics(Magics):
     @argument("call", nargs="+", help="A generator task call, e.g. read_adc(100).")
     @line_magic
     def belay_plot(self, line):
-        """Run a generator task and show what it yields as it arrives; return every value as a list.
+        """Plot what a generator task yields, live, and return the StreamPlot; the cell returns at once.
 
-        This text view prints the latest values; the live plot widget replaces it in widget front ends.
+        Values may be numbers, tuples or lists of numbers (one series per position) or dicts of named series.
+        Stop interrupts the task on the board; `.values` holds every value, `.wait()` returns them as a
+        DataFrame when the task ends. Same as ``belay_jupyter.plot(CALL, window=N, fps=F)``.
         """
         args = parse_argstring(self.belay_plot, line)
         stream = self.shell.ev(" ".join(args.call))
         if not hasattr(stream, "__next__"):
             raise UsageError("%belay_plot needs a generator task call, e.g. %belay_plot read_adc(100)")
-        values = []
-        for value in stream:
-            values.append(value)
-            print(f"{len(values)}: {value!r}")
-        return values
+        from ..widgets.stream_plot import plot
+
+        return plot(stream, window=args.window, fps=args.fps)

@@ -95,9 +95,18 @@ def test_unknown_device_name_is_a_usage_error(ip):
         ip.run_line_magic("belay", "--device nope 1")
 
 
-def test_plot_magic_falls_back_to_text_and_returns_every_value(ip):
+def test_plot_magic_returns_a_live_plot_that_keeps_every_value(ip):
     ip.run_cell_magic("belay_task", "", "def wave(n):\n    for i in range(n):\n        yield i * 2\n")
-    assert ip.run_line_magic("belay_plot", "wave(5)") == [0, 2, 4, 6, 8]
+    live = ip.run_line_magic("belay_plot", "wave(5) --window 3 --fps 5")
+    table = live.wait(30)
+    assert live.values == [0, 2, 4, 6, 8]
+    assert list(table["value"]) == [0, 2, 4, 6, 8]
+    assert (live.window, live.state) == (3, "finished")
+
+
+def test_plot_magic_refuses_what_is_not_a_stream(ip):
+    with pytest.raises(UsageError, match="needs a generator task call"):
+        ip.run_line_magic("belay_plot", "[1, 2]")
 
 
 def test_unload_closes_every_connection(shell):
