@@ -177,3 +177,19 @@ def test_reset_magic_soft_and_hard(ip, capsys):
     ip.run_line_magic("belay_reset", "--hard")
     assert ip.run_line_magic("belay", "'gone' in globals()") is False
     assert capsys.readouterr().out.splitlines()[-2:] == ["Soft reset done.", "Hard reset done."]
+
+
+def test_a_proxy_displays_as_text_outside_a_kernel(ip):
+    ip.run_line_magic("belay", "data = {'a': 1}")
+    proxy = ip.run_line_magic("belay_proxy", "data")
+    data, _ = ip.display_formatter.format(proxy)
+    assert data == {"text/plain": "<ProxyObject {'a': 1}>"}
+
+
+def test_a_proxy_displays_as_its_widget_view_in_a_kernel(ip, monkeypatch):
+    monkeypatch.setattr(ip, "kernel", object(), raising=False)  # what ipykernel's shell has
+    ip.run_line_magic("belay", "data = {'a': 1}")
+    proxy = ip.run_line_magic("belay_proxy", "data")
+    data, _ = ip.display_formatter.format(proxy)
+    assert data["application/vnd.jupyter.widget-view+json"]["model_id"]
+    assert data["text/plain"] == "<ProxyObject {'a': 1}>"
