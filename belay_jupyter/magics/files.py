@@ -7,25 +7,9 @@ from IPython.core.magic_arguments import argument, magic_arguments, parse_argstr
 
 from belay_engine.sync import sync
 
+from ..widgets.progress import sync_progress
 from .arguments import device_argument
 from .registry import DeviceRegistry
-
-
-class TextProgress:
-    """Sync progress as text: one line per phase and per file sent."""
-
-    def __init__(self) -> None:
-        self.total = 0
-        self.done = 0
-
-    def __call__(self, description=None, total=None, advance=None) -> None:
-        """Take one progress report from the sync."""
-        if total is not None:
-            self.total = total
-        if advance:
-            self.done += advance
-        if description and description.startswith("Pushing: "):
-            print(f"[{self.done + 1}/{self.total}] {description[len('Pushing: '):]}")
 
 
 @magics_class
@@ -49,7 +33,7 @@ class FileMagics(Magics):
         """Make a board folder match a host folder, sending only files whose hash differs.
 
         Board files under --dst that are not in the host folder are deleted, except kept ones (by default at
-        the root: boot.py, webrepl_cfg.py and lib).
+        the root: boot.py, webrepl_cfg.py and lib). Progress shows as a bar in a notebook, as lines elsewhere.
         """
         args = parse_argstring(self.belay_sync, line)
         device = self._devices.get(args.device)
@@ -61,7 +45,7 @@ class FileMagics(Magics):
             ignore=args.ignore,
             minify=not args.no_minify,
             mpy_cross_binary=args.mpy_cross,
-            progress_update=TextProgress(),
+            progress_update=sync_progress(),
         )
         removed = len(plan.remove_files)
         print(f"Synced {args.folder} to {args.dst}: {len(plan.uploads)} sent, {removed} removed, rest unchanged.")

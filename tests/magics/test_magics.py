@@ -193,3 +193,13 @@ def test_a_proxy_displays_as_its_widget_view_in_a_kernel(ip, monkeypatch):
     data, _ = ip.display_formatter.format(proxy)
     assert data["application/vnd.jupyter.widget-view+json"]["model_id"]
     assert data["text/plain"] == "<ProxyObject {'a': 1}>"
+
+
+def test_sync_magic_reports_files_and_bytes_as_text_outside_a_kernel(ip, tmp_path, capsys):
+    source = tmp_path / "project"
+    source.mkdir()
+    (source / "main.py").write_text("print('main')\n" * 100)
+    ip.run_line_magic("belay_sync", f"{source} --no-minify")
+    out = capsys.readouterr().out
+    assert "[1/1] main.py" in out
+    assert "Sent files 1/1, KiB 1.4/1.4" in out

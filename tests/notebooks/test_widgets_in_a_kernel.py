@@ -121,3 +121,17 @@ def test_editing_a_proxy_attribute_in_the_view_writes_it_to_the_board(python_ker
     model_id = value_of(client, "view.editors['speed'].model_id").strip("'")
     send_to_widget(client, model_id, {"method": "update", "state": {"value": 42}, "buffer_paths": []})
     assert poll(client, "%belay motor.speed", "42") == "42"
+
+
+def test_sync_in_a_kernel_shows_a_progress_bar(python_kernel, tmp_path):
+    _, client = python_kernel
+    source = tmp_path / "project"
+    source.mkdir()
+    (source / "main.py").write_text("print('main')\n")
+    reply, messages = execute(client, f"%belay_sync {source}", TIMEOUT)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    shown = [m["content"]["data"] for m in messages if m["msg_type"] == "display_data"]
+    assert "application/vnd.jupyter.widget-view+json" in shown[0]
+    text = "".join(m["content"]["text"] for m in messages if m["msg_type"] == "stream")
+    assert "[1/1]" not in text  # the bar replaces the text lines
+    assert "1 sent, 0 removed" in text

@@ -1,0 +1,126 @@
+"""Sync (and install) progress: counts of files and bytes, shown as an ipywidgets bar or as text lines."""
+
+from typing import Optional
+
+from attrs import define
+
+PUSHING = "Pushing: "
+
+
+@define
+class ProgressCounts:
+    """What the sync reported so far, from Belay 0.30's keywords plus byte counts where the sync gives them."""
+
+    description: str = ""
+    files_total: int = 0
+    files_done: int = 0
+    bytes_total: Optional[int] = None
+    bytes_done: int = 0
+
+    def update(
+        self,
+        description: Optional[str] = None,
+        total: Optional[int] = None,
+        advance: Optional[int] = None,
+        total_bytes: Optional[int] = None,
+        advance_bytes: Optional[int] = None,
+    ) -> None:
+        """Take one report; every keyword is optional, as in Belay's ``progress_update``."""
+        if description is not None:
+            self.description = description
+        if total is not None:
+            self.files_total = total
+        if advance:
+            self.files_done += advance
+        if total_bytes is not None:
+            self.bytes_total = total_bytes
+        if advance_bytes:
+            self.bytes_done += advance_bytes
+
+    @property
+    def finished(self) -> bool:
+        """Whether the sync said it is complete."""
+        return self.description.startswith("Complete")
+
+    def summary(self) -> str:
+        """``files 1/3, KiB 0.4/1.2`` (no bytes part when the sync gives no byte counts)."""
+        text = f"files {self.files_done}/{self.files_total}"
+        if self.bytes_total is not None:
+            text += f", KiB {self.bytes_done / 1024:.1f}/{self.bytes_total / 1024:.1f}"
+        return text
+
+
+class WidgetProgress:
+    """A progress bar with a label, displayed when created; pass it as ``progress_update``.
+
+    The bar counts bytes when the sync reports them, else files.
+    """
+
+    def __init__(self, title: str = "Sync") -> None:
+        import ipywidgets
+        from IPython.display import display
+
+        self.counts = ProgressCounts()
+        self.title = title
+        self.bar = ipywidgets.IntProgress(value=0, min=0, max=1, description=title, bar_style="info")
+        self.bar.add_class("belay-progress-bar")
+        self.label = ipywidgets.Label(value="starting")
+        self.label.add_class("belay-progress-label")
+        self.widget = ipywidgets.HBox([self.bar, self.label])
+        self.widget.add_class("belay-progress")
+        display(self.widget)
+
+    def __call__(
+        self,
+        description: Optional[str] = None,
+        total: Optional[int] = None,
+        advance: Optional[int] = None,
+        total_bytes: Optional[int] = None,
+        advance_bytes: Optional[int] = None,
+    ) -> None:
+        """Take one progress report from the sync."""
+        counts = self.counts
+        counts.update(description, total, advance, total_bytes, advance_bytes)
+        done, whole = (
+            (counts.bytes_done, counts.bytes_total)
+            if counts.bytes_total is not None
+            else (counts.files_done, counts.files_total)
+        )
+        with self.bar.hold_sync():
+            self.bar.max = max(1, whole)
+            self.bar.value = min(done, self.bar.max)
+            if counts.finished:
+                self.bar.value = self.bar.max
+                self.bar.bar_style = "success"
+        step = counts.description[len(PUSHING) :] if counts.description.startswith(PUSHING) else counts.description
+        self.label.value = f"{step} — {counts.summary()}" if step else counts.summary()
+
+
+class TextProgress:
+    """Progress as text: one line per file sent, and the totals at the end."""
+
+    def __init__(self) -> None:
+        self.counts = ProgressCounts()
+
+    def __call__(
+        self,
+        description: Optional[str] = None,
+        total: Optional[int] = None,
+        advance: Optional[int] = None,
+        total_bytes: Optional[int] = None,
+        advance_bytes: Optional[int] = None,
+    ) -> None:
+        """Take one progress report from the sync."""
+        counts = self.counts
+        counts.update(description, total, advance, total_bytes, advance_bytes)
+        if description and description.startswith(PUSHING):
+            print(f"[{counts.files_done + 1}/{counts.files_total}] {description[len(PUSHING) :]}")
+        elif description and counts.finished and counts.files_total:
+            print(f"Sent {counts.summary()}")
+
+
+def sync_progress(title: str = "Sync") -> object:
+    """A widget progress view inside a kernel with ipywidgets, else text lines."""
+    from .frontend import widget_frontend
+
+    return WidgetProgress(title) if widget_frontend() else TextProgress()
