@@ -86,7 +86,7 @@ class StreamPlot:
         self.lines = bqplot.Lines(x=[], y=[], scales={"x": x_scale, "y": y_scale}, display_legend=False)
         axes = [
             bqplot.Axis(scale=x_scale, label="sample"),
-            bqplot.Axis(scale=y_scale, side="left", tick_format=".4~g"),
+            bqplot.Axis(scale=y_scale, side="left", tick_format=".6~g"),
         ]
         self.figure = bqplot.Figure(
             marks=[self.lines],
