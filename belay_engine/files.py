@@ -41,10 +41,9 @@ def read_file(device: Any, path: str) -> bytes:
 
 def write_file(device: Any, path: str, data: bytes) -> None:
     """Write `data` to board file `path`, replacing it safely (as sync does: temporary file, then rename)."""
-    from .sync import installed_helpers, put_file
+    from .sync import helpers_on_board, put_file
 
-    with installed_helpers(device) as inflates:
-        put_file(device, path, data, compress=inflates)
+    put_file(device, path, data, compress=helpers_on_board(device).inflates)
 
 
 def remove(device: Any, path: str) -> None:

@@ -1,6 +1,7 @@
-# Board side of sync: list a folder tree with a hash of every file, in one exchange. The hash is SHA-256
-# from the board's C hashlib where it has one, else FNV-1a 32 (masked, so 64-bit ports agree with the host)
-# computed by _belay_fnv, which the host sends in the fastest emitter the board has.
+# Board side of sync, installed once per connection and kept on the _belay class (no globals of its own).
+# Tree listing: every file with its hash, in one exchange. The hash is SHA-256 from the board's C hashlib
+# where it has one, else FNV-1a 32 (masked, so 64-bit ports agree with the host) computed by _belay_fnv,
+# which the host sends in the fastest emitter the board has.
 def _belay_tree(top, fnv=False):
     import os
     from binascii import hexlify
@@ -28,7 +29,7 @@ def _belay_tree(top, fnv=False):
                 n = f.readinto(buf)
                 if not n:
                     return "fnv%08x" % x
-                x = _belay_fnv(buf, n, x)
+                x = _belay.fnv(buf, n, x)
 
     out = []
 
@@ -49,10 +50,12 @@ def _belay_tree(top, fnv=False):
     return out
 
 
-# Receive a file of `size` bytes as `total` escaped wire bytes on stdin (zlib-compressed when z), into
-# `temporary`, then move it into place as `final`. Flow control: each "\x06" written grants the host 64
-# more wire bytes, at most 192 in flight, which any board's stdin buffer holds.
-def _belay_recv(temporary, final, total, size, z):
+# Receive a file of `size` bytes as `total` escaped wire bytes on stdin (zlib-compressed when z), into a
+# temporary file, then move it into place as `final`. Flow control: the host sends 192 bytes with the command
+# (any board's stdin buffer holds that much), then 32 more for each "\x06" written as they are read. So at
+# least 160 bytes beyond what was read are always on their way: a read of up to 160 never waits forever.
+def _belay_recv(final, total, size, z):
+    temporary = final + ".belay-tmp"
     import io
     import sys
 
@@ -68,19 +71,18 @@ def _belay_recv(temporary, final, total, size, z):
             n = 0
             mv = memoryview(b)
             while not n and self.left:
-                k = inp.readinto(mv[: min(len(b), self.left, 64)])
+                k = inp.readinto(mv[: min(len(b), self.left, 160)])
                 self.left -= k
                 self.used += k
-                if self.used >= 64:
-                    self.used -= 64
+                while self.used >= 32:
+                    self.used -= 32
                     grant("\x06")
-                n = _belay_unesc(b, k, self.esc)
+                n = _belay.ue(b, k, self.esc)
                 self.esc = n & 1
                 n >>= 1
             return n
 
     source = Wire()
-    grant("\x06\x06\x06")
     if z:
         import deflate
 
@@ -97,7 +99,7 @@ def _belay_recv(temporary, final, total, size, z):
             written += n
     if written != size:
         raise OSError("received %d of %d bytes" % (written, size))
-    _belay_rename(temporary, final)
+    _belay.mv(temporary, final)
 
 
 def _belay_rename(temporary, final):
@@ -117,6 +119,19 @@ def _belay_rename(temporary, final):
             os.rename(temporary, final)
     finally:
         os.chdir(cwd)
+
+
+# A short digest of the whole tree listing, so the host can check that the board is as the last sync left it.
+def _belay_digest(top):
+    rows = sorted(_belay.st(top))
+    text = "\n".join("%s\x00%d\x00%s" % row for row in rows).encode()
+    try:
+        from binascii import hexlify
+        from hashlib import sha256
+
+        return hexlify(sha256(text).digest())[:16].decode()
+    except ImportError:
+        return "fnv%08x" % _belay.fnv(text, len(text), 0x811C9DC5)
 
 
 def _belay_inflates():
@@ -147,3 +162,23 @@ def _belay_mkdirs(folders):
             os.mkdir(path)
         except OSError:
             pass  # it exists
+
+
+_belay.st, _belay.sd, _belay.u, _belay.mv, _belay.rm, _belay.mk = (
+    _belay_tree,
+    _belay_digest,
+    _belay_recv,
+    _belay_rename,
+    _belay_remove,
+    _belay_mkdirs,
+)
+_belay.fnv, _belay.ue, _belay.z = _belay_fnv, _belay_unesc, _belay_inflates()
+try:
+    from hashlib import sha256 as _belay_sha
+
+    _belay.sha = True
+    del _belay_sha
+except ImportError:
+    _belay.sha = False
+del _belay_tree, _belay_digest, _belay_recv, _belay_rename, _belay_remove, _belay_mkdirs, _belay_fnv, _belay_unesc
+del _belay_inflates

@@ -13,6 +13,7 @@ from .framing import ErrorOutput, Event, Finished, Output, RawReplFramer
 RAW_REPL_BANNER = b"raw REPL; CTRL-B to exit\r\n>"
 SOFT_REBOOT = b"soft reboot\r\n"
 CTRL_A, CTRL_B, CTRL_C, CTRL_D = b"\x01", b"\x02", b"\x03", b"\x04"
+CONTROL_BYTES = CTRL_A + CTRL_B + CTRL_C + CTRL_D
 RAW_PASTE_REQUEST = b"\x05A\x01"
 
 #: Code up to this size goes in one write in the plain raw REPL: every board's input buffer holds it.
@@ -120,7 +121,7 @@ class RawRepl:
 
     # -- running code ----------------------------------------------------------------------------
 
-    def execute(self, code: bytes, timeout: Optional[float] = None) -> Iterator[Event]:
+    def execute(self, code: bytes, timeout: Optional[float] = None, stdin: bytes = b"") -> Iterator[Event]:
         """Send `code` and yield the reply's events as bytes arrive.
 
         Closing the iterator before `Finished` (or a `KeyboardInterrupt` while it waits) stops the code
@@ -132,6 +133,9 @@ class RawRepl:
             Source to compile and run on the board.
         timeout : float or None
             Seconds the code may run; ``None`` lets it run as long as it likes.
+        stdin : bytes
+            Sent right after the code, for the code to read from its stdin (no control bytes; the board's input
+            buffer must hold it while the code compiles).
 
         Raises
         ------
@@ -141,6 +145,8 @@ class RawRepl:
             The link dropped.
         """
         acknowledgement = self._send(code)
+        if stdin:
+            self.write_to_program(stdin)
         framer = RawReplFramer(acknowledgement)
         acknowledged = Deadline(self.acknowledge_timeout)
         deadline = Deadline(timeout)
@@ -180,7 +186,7 @@ class RawRepl:
 
     def write_to_program(self, data: bytes) -> None:
         """Send `data` to the running code's stdin (never a control byte the REPL acts on)."""
-        if any(byte in data for byte in CTRL_A + CTRL_B + CTRL_C + CTRL_D):
+        if any(byte in data for byte in CONTROL_BYTES):
             raise ValueError("raw REPL control bytes cannot be sent as program input")
         self.transport.write(data)
 

