@@ -354,3 +354,33 @@ def test_every_emitter_variant_undoes_the_wire_escapes(synced, emitters):
     data = bytes(range(256)) * 3 + b"\x10" * 100 + b"\x03\x10\x04"
     put_file(device, "/escaped.bin", data, compress=False)
     assert (root / "escaped.bin").read_bytes() == data
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_board_killed_mid_file_leaves_every_file_old_or_new(board_root, tmp_path, seed):
+    source = tmp_path / "project"
+    generator = random.Random(seed)
+    old = {f"f{i}.bin": bytes(generator.randrange(256) for _ in range(6000)) for i in range(5)}
+    new = {name: bytes(generator.randrange(256) for _ in range(7000)) for name in old}
+    make_tree(source, old)
+    with Device(f"virtual:{board_root}") as device:
+        device.sync(source)
+    make_tree(source, new)
+    kill_at = generator.randrange(1, sum(map(len, new.values())))
+
+    def progress(description=None, total=None, advance=None, total_bytes=None, advance_bytes=None):
+        nonlocal kill_at
+        kill_at -= advance_bytes or 0
+        if kill_at <= 0:
+            kill_boards()
+
+    device = Device(f"virtual:{board_root}")
+    with pytest.raises(Exception):  # noqa: B017, PT011 - the board vanished: ConnectionLost or PyboardException
+        device.sync(source, progress_update=progress)
+    device.close()
+    files, _ = board_tree(board_root)
+    for name in old:
+        assert files[name] in (old[name], new[name])
+    with Device(f"virtual:{board_root}") as device:
+        device.sync(source)
+    assert board_tree(board_root)[0] == new
