@@ -66,30 +66,38 @@ class TaskStream:
             self._done = True
             raise ConnectionLost("the board was reset or reconnected; this generator no longer exists there")
         with self._device._wire(self) as repl:
-            if self._stop_requested:
+            if self._stop_requested and not (self._interrupted and self._events is not None):
                 self._stop_on_request(repl)
                 raise StopIteration
-            if self._events is None:
+            running = self._events is not None
+            if not running:
                 self._start(repl)
             try:
-                with self._stop_lock:
-                    self._waiting = True
+                if running:
+                    self._set_waiting(True)
                 while not self._values and self._events is not None:
-                    self._handle(next(self._events))
+                    event = next(self._events)
+                    if not self._waiting:
+                        # The code went out with this first read (a Ctrl-C before it would reach an idle REPL,
+                        # which ignores it): from now on request_stop may interrupt it.
+                        self._set_waiting(True)
+                    self._handle(event)
             except PyboardException:
-                self._set_not_waiting()
+                self._set_waiting(False)
                 if not self._interrupted:
                     raise
                 # The board's KeyboardInterrupt from request_stop's Ctrl-C: a requested end, not an error.
                 self._stop_on_request(repl)
             except BaseException:
-                self._set_not_waiting()
+                self._set_waiting(False)
                 # Host code raised (Ctrl-C, an output stream) or the board failed: leave the board idle.
                 if self._events is not None:
                     self._stop()
                 raise
             else:
-                self._set_not_waiting()
+                self._set_waiting(False)
+                if self._stop_requested and not self._interrupted and self._events is not None:
+                    self._stop_on_request(repl)  # requested while this batch arrived: stop from here
         if self._values:
             return self._values.popleft()
         raise StopIteration
@@ -115,15 +123,20 @@ class TaskStream:
         """Whether `request_stop` was called."""
         return self._stop_requested
 
-    def _set_not_waiting(self) -> None:
+    def _set_waiting(self, waiting: bool) -> None:
         # Cleared before the wire is released, so a late request_stop cannot interrupt another exchange.
         with self._stop_lock:
-            self._waiting = False
+            self._waiting = waiting
 
     def _stop_on_request(self, repl: RawRepl) -> None:
-        """End the stream after `request_stop` (link held): stop the board's generator and close it there."""
+        """End the stream after `request_stop` (link held): stop the board's generator and close it there.
+
+        Values already received stay to be delivered.
+        """
+        received = list(self._values)
         if self._events is not None:
             self._stop()
+        self._values.extend(received)
         self._done = True
         self._errors.clear()
         # A Ctrl-C between two values lands in the engine's loop, not in the generator: closing the

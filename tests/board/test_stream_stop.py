@@ -112,3 +112,19 @@ def test_stop_of_a_finished_stream_changes_nothing(device):
     stream.request_stop()
     assert list(stream) == []
     assert device("2 + 2") == 4
+
+
+def test_stop_right_after_the_start_ends_the_stream_whatever_it_was_doing(device, guarded):
+    # The request races the consumer: before the code is sent, while the board starts it, or between values.
+    for _ in range(10):
+        device("cleaned = False\nproduced = 0")
+        stream = guarded(5)
+        thread, _, errors = _consume_in_thread(stream)
+        stream.request_stop()
+        thread.join(10)
+        assert not thread.is_alive()
+        assert errors == []
+        produced = device("produced")
+        if produced:
+            assert device("cleaned") is True  # a generator that ran had its finally run
+        assert device("produced") == produced  # and nothing runs on the board any more
