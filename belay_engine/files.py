@@ -41,9 +41,10 @@ def read_file(device: Any, path: str) -> bytes:
 
 def write_file(device: Any, path: str, data: bytes) -> None:
     """Write `data` to board file `path`, replacing it safely (as sync does: temporary file, then rename)."""
-    from .sync import helpers_on_board, put_file
+    from .sync import put_file, sync_helpers
 
-    put_file(device, path, data, compress=helpers_on_board(device).inflates)
+    with sync_helpers(device) as board:
+        put_file(device, path, data, compress=board.inflates)
 
 
 def remove(device: Any, path: str) -> None:

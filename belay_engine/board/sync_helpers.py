@@ -59,10 +59,11 @@ def _belay_recv(final, total, size, z):
     import io
     import sys
 
-    inp = sys.stdin.buffer
+    inp = getattr(sys.stdin, "buffer", sys.stdin)
     grant = sys.stdout.write
 
-    class Wire(io.IOBase):
+    # An IOBase subclass is a stream deflate can read; without IOBase (and so without compression) any class does.
+    class Wire(getattr(io, "IOBase", object)):
         left = total
         used = 0
         esc = 0

@@ -4,6 +4,8 @@ import hashlib
 import importlib.resources
 import inspect
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Optional, Union
@@ -11,6 +13,7 @@ from typing import Any, Callable, Optional, Union
 import pathspec
 from attrs import define, field
 
+from ..errors import ConnectionLost
 from ..minify import minify as minify_code
 from .compile import compile_to_mpy
 from .discover import discover
@@ -76,27 +79,49 @@ def board_helpers(emitters: tuple[str, ...]) -> str:
     return board.joinpath(f"fast_{variant}.py").read_text() + board.joinpath("sync_helpers.py").read_text()
 
 
+#: Boards with less free heap than this get the sync helpers (about 4.5 KB) for one sync at a time only.
+ROOMY_HEAP = 64 * 1024
+_HELPER_NAMES = ("st", "sd", "u", "mv", "rm", "mk", "fnv", "ue", "z", "sha")
+
+
 @define
 class BoardState:
-    """What sync knows of a connected board: its helpers are installed, and its trees as the last sync left them."""
+    """What sync knows of a connected board: whether its helpers are there, and its trees as syncs left them."""
 
     generation: int
-    inflates: bool
-    sha256: bool
+    inflates: bool = False
+    sha256: bool = False
+    roomy: bool = False
+    installed: bool = False
     trees: dict[str, list[RemoteEntry]] = field(factory=dict)
 
 
 _boards: "weakref.WeakKeyDictionary[Any, BoardState]" = weakref.WeakKeyDictionary()
 
 
-def helpers_on_board(device: Any) -> BoardState:
-    """Install the board side of sync once per connection (a reset or reconnect needs it again)."""
+@contextmanager
+def sync_helpers(device: Any) -> Iterator[BoardState]:
+    """The board side of sync for the block.
+
+    Installed once per connection where the board has heap to spare, else for the block only.
+    """
     state = _boards.get(device)
     if state is None or state.generation != device.generation:
-        code = minify_code(board_helpers(device.implementation.emitters)) + "_belay.r((_belay.z,_belay.sha))\n"
-        inflates, sha256 = device._execute(code)
-        state = _boards[device] = BoardState(device.generation, inflates, sha256)
-    return state
+        state = _boards[device] = BoardState(device.generation)
+    if not state.installed:
+        code = minify_code(board_helpers(device.implementation.emitters))
+        state.inflates, state.sha256, free = device._execute(
+            code + "_belay.r((_belay.z,_belay.sha,__import__('gc').mem_free()))\n"
+        )
+        state.roomy = free >= ROOMY_HEAP
+        state.installed = True
+    try:
+        yield state
+    finally:
+        if not state.roomy and state.generation == device.generation:
+            state.installed = False
+            with suppress(ConnectionLost):  # a board that is gone has freed them already
+                device._execute("del " + ",".join(f"_belay.{name}" for name in _HELPER_NAMES))
 
 
 def tree_digest(entries: list[RemoteEntry], sha256: bool) -> str:
@@ -172,32 +197,32 @@ def sync(
         files = compile_to_mpy(files, str(mpy_cross_binary), device.implementation)
 
     _report(progress_update, description="Bootstrapping sync...")
-    state = helpers_on_board(device)
-    _report(progress_update, description="Fetching remote hashes...")
-    remote = remote_tree(device, state, dst)
-    delete = not single and keep_patterns is not None
-    keep_spec = pathspec.GitIgnoreSpec.from_lines(keep_patterns or [])
-    plan = make_plan(files, folders, remote, content_hash, keep_spec, delete=delete)
-    if plan.remove_files or plan.remove_folders:
-        _report(progress_update, description="Removing stale files...")
-        device._execute(
-            f"_belay.rm({[_board_path(dst, p) for p in plan.remove_files]!r},"
-            f"{[_board_path(dst, p) for p in plan.remove_folders]!r})"
-        )
-    targets = ([dst] if dst != "/" else []) + [_board_path(dst, p) for p in plan.make_folders]
-    if targets:
-        _report(progress_update, description="Creating remote directories...")
-        prefixes = [dst[:i] for i in range(1, len(dst)) if dst[i] == "/"] if dst != "/" else []
-        device._execute(f"_belay.mk({prefixes + targets!r})")
-    by_bytes = _counts_bytes(progress_update)
-    sizes = {"total_bytes": sum(len(files[p]) for p in plan.uploads)} if by_bytes else {}
-    _report(progress_update, total=len(plan.uploads), **sizes)
-    on_sent = (lambda count: _report(progress_update, advance_bytes=count)) if by_bytes else None
-    for relative in plan.uploads:
-        _report(progress_update, description=f"Pushing: {relative}")
-        put_file(device, _board_path(dst, relative), files[relative], compress=state.inflates, on_sent=on_sent)
-        _report(progress_update, advance=1)
-    state.trees[dst] = tree_after(remote, plan, files, state.sha256)
+    with sync_helpers(device) as state:
+        _report(progress_update, description="Fetching remote hashes...")
+        remote = remote_tree(device, state, dst)
+        delete = not single and keep_patterns is not None
+        keep_spec = pathspec.GitIgnoreSpec.from_lines(keep_patterns or [])
+        plan = make_plan(files, folders, remote, content_hash, keep_spec, delete=delete)
+        if plan.remove_files or plan.remove_folders:
+            _report(progress_update, description="Removing stale files...")
+            device._execute(
+                f"_belay.rm({[_board_path(dst, p) for p in plan.remove_files]!r},"
+                f"{[_board_path(dst, p) for p in plan.remove_folders]!r})"
+            )
+        targets = ([dst] if dst != "/" else []) + [_board_path(dst, p) for p in plan.make_folders]
+        if targets:
+            _report(progress_update, description="Creating remote directories...")
+            prefixes = [dst[:i] for i in range(1, len(dst)) if dst[i] == "/"] if dst != "/" else []
+            device._execute(f"_belay.mk({prefixes + targets!r})")
+        by_bytes = _counts_bytes(progress_update)
+        sizes = {"total_bytes": sum(len(files[p]) for p in plan.uploads)} if by_bytes else {}
+        _report(progress_update, total=len(plan.uploads), **sizes)
+        on_sent = (lambda count: _report(progress_update, advance_bytes=count)) if by_bytes else None
+        for relative in plan.uploads:
+            _report(progress_update, description=f"Pushing: {relative}")
+            put_file(device, _board_path(dst, relative), files[relative], compress=state.inflates, on_sent=on_sent)
+            _report(progress_update, advance=1)
+        state.trees[dst] = tree_after(remote, plan, files, state.sha256)
     _report(progress_update, description="Complete.")
     return plan
 
@@ -213,7 +238,7 @@ def put_file(
     """Write `data` to board file `path` safely: into a temporary file first, then renamed into place.
 
     A transfer cut short (Ctrl-C, unplugged board, killed process) leaves the old file untouched and only a
-    temporary file, which the next sync removes. Needs `helpers_on_board`; `compress` only where it says the
+    temporary file, which the next sync removes. Needs `sync_helpers`; `compress` only where it says the
     board inflates. `on_sent(n)` hears of file bytes as they reach the board.
     """
     send_file(device, path, data, compress=compress, on_sent=on_sent)

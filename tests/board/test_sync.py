@@ -335,12 +335,12 @@ def test_progress_counts_bytes_for_callbacks_that_take_them(synced):
 def test_a_failed_write_leaves_the_board_usable_and_the_old_file_in_place(synced):
     device, _, root = synced
     from belay_engine import PyboardException
-    from belay_engine.sync import helpers_on_board, put_file
+    from belay_engine.sync import put_file, sync_helpers
 
     (root / "data.bin").write_bytes(b"old")
     (root / "plain").write_text("a file, not a folder")
-    with pytest.raises(PyboardException, match="OSError"):
-        put_file(device, "/plain/data.bin", bytes(range(256)) * 40, compress=helpers_on_board(device).inflates)
+    with pytest.raises(PyboardException, match="OSError"), sync_helpers(device) as board:
+        put_file(device, "/plain/data.bin", bytes(range(256)) * 40, compress=board.inflates)
     assert device("1 + 1") == 2
     assert (root / "data.bin").read_bytes() == b"old"
 
@@ -384,3 +384,23 @@ def test_a_board_killed_mid_file_leaves_every_file_old_or_new(board_root, tmp_pa
     with Device(f"virtual:{board_root}") as device:
         device.sync(source)
     assert board_tree(board_root)[0] == new
+
+
+def test_a_board_short_of_heap_keeps_no_sync_helpers_between_syncs(synced, monkeypatch):
+    import belay_engine.sync
+
+    device, source, root = synced
+    monkeypatch.setattr(belay_engine.sync, "ROOMY_HEAP", 1 << 40)
+    make_tree(source, {"a.txt": "one"})
+    device.sync(source)
+    assert device("[n for n in ('st', 'u', 'fnv') if hasattr(_belay, n)]") == []
+    (source / "a.txt").write_text("two")
+    device.sync(source)
+    assert (root / "a.txt").read_text() == "two"
+
+
+def test_a_roomy_board_keeps_its_sync_helpers(synced):
+    device, source, _ = synced
+    make_tree(source, {"a.txt": "one"})
+    device.sync(source)
+    assert device("[n for n in ('st', 'u', 'fnv') if hasattr(_belay, n)]") == ["st", "u", "fnv"]
