@@ -203,3 +203,25 @@ def test_sync_magic_reports_files_and_bytes_as_text_outside_a_kernel(ip, tmp_pat
     out = capsys.readouterr().out
     assert "[1/1] main.py" in out
     assert "Sent files 1/1, KiB 1.4/1.4" in out
+
+
+@pytest.mark.parametrize("in_kernel", [False, True], ids=["terminal", "kernel"])
+def test_displaying_a_proxy_sends_no_probe_name_to_the_board(ip, monkeypatch, in_kernel):
+    if in_kernel:
+        monkeypatch.setattr(ip, "kernel", object(), raising=False)
+    ip.run_cell_magic(
+        "belay",
+        "",
+        "class Spy:\n"
+        "    def __init__(self):\n"
+        "        self.asked = []\n"
+        "    def __getattr__(self, name):\n"
+        "        self.asked.append(name)\n"
+        "        raise AttributeError(name)\n"
+        "spy = Spy()",
+    )
+    proxy = ip.run_line_magic("belay_proxy", "spy")
+    ip.display_formatter.format(proxy)
+    # The board's dir() asks __getattr__ for every name it knows; none of IPython's probes may be among them.
+    asked = ip.run_line_magic("belay", "[n for n in spy.asked if n.startswith(('_ipython', '_repr'))]")
+    assert asked == []
