@@ -404,3 +404,30 @@ def test_a_roomy_board_keeps_its_sync_helpers(synced):
     make_tree(source, {"a.txt": "one"})
     device.sync(source)
     assert device("[n for n in ('st', 'u', 'fnv') if hasattr(_belay, n)]") == ["st", "u", "fnv"]
+
+
+def test_a_sync_interrupted_on_the_host_mid_file_leaves_the_board_usable(synced):
+    device, source, root = synced
+    make_tree(source, {"big.bin": bytes(range(256)) * 200})
+    (root / "big.bin").write_bytes(b"old")
+
+    def interrupt(description=None, total=None, advance=None, total_bytes=None, advance_bytes=None):
+        if advance_bytes:
+            raise KeyboardInterrupt  # as Ctrl-C in a terminal or the notebook's interrupt button does
+
+    with pytest.raises(KeyboardInterrupt):
+        device.sync(source, progress_update=interrupt)
+    assert device("1 + 1") == 2
+    assert (root / "big.bin").read_bytes() == b"old"
+    device.sync(source)
+    assert (root / "big.bin").read_bytes() == bytes(range(256)) * 200
+    assert sorted(p.name for p in root.iterdir()) == ["big.bin"]
+
+
+def test_a_file_whose_upload_command_needs_a_raw_paste_arrives_whole(synced):
+    device, source, root = synced
+    relative = "/".join(["folder_with_a_rather_long_name_" + "x" * 60] * 3) + "/data.bin"
+    assert len(relative) > 256  # the command naming it goes by raw paste, and its data right after
+    make_tree(source, {relative: bytes(range(256)) * 10})
+    device.sync(source)
+    assert (root / relative).read_bytes() == bytes(range(256)) * 10
