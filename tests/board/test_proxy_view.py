@@ -1,5 +1,7 @@
 """ProxyView on the virtual board: what it lists, what it writes back, what Call and Refresh do."""
 
+import threading
+
 import ipywidgets
 import pytest
 
@@ -128,3 +130,15 @@ def test_parse_arguments_takes_literals_only():
     assert parse_arguments("1, 'a', [2]") == (1, "a", [2])
     with pytest.raises(ValueError, match="literals"):
         parse_arguments("__import__('os')")
+
+
+def test_a_refresh_interval_rereads_the_board_until_it_is_turned_off(device, motor):
+    view = ProxyView(motor, refresh_interval=1.0)
+    assert view.interval.value == 1.0
+    device("motor.speed = 99")
+    changed = threading.Event()
+    view.editors["speed"].observe(lambda change: changed.set(), names="value")
+    assert changed.wait(30)  # no click: the interval refreshed the view
+    assert view.editors["speed"].value == 99
+    view.close()
+    assert view.interval.value == 0.0
