@@ -22,6 +22,8 @@ GRANT_SIZE = 32
 GRANT = b"\x06"
 #: zlib window of 2**10 bytes: the board's decompressor needs that much heap, and small files lose nothing.
 WINDOW_BITS = 10
+#: File bytes between two progress reports (enough to show a slow link moving, few enough for a widget).
+REPORT_EVERY = 1024
 #: Seconds a transfer may take beyond what its bytes need at this many bytes per second (a slow UART).
 SLOWEST_LINK = 1000
 
@@ -95,9 +97,9 @@ def send_file(
                         repl.write_to_program(chunk)
                         sent += len(chunk)
                         credit -= len(chunk)
-                        if on_sent is not None:
-                            # Wire bytes stand for file bytes in proportion (compression, escapes).
-                            done = len(data) * sent // len(wire)
+                        # Wire bytes stand for file bytes in proportion (compression, escapes).
+                        done = len(data) * sent // len(wire)
+                        if on_sent is not None and done - reported >= REPORT_EVERY:
                             on_sent(done - reported)
                             reported = done
                 elif isinstance(event, ErrorOutput):
