@@ -1,4 +1,4 @@
-# Hot loops of sync in plain Python, for boards without native emitters.
+# Hot loops of sync in plain Python; sync puts @micropython.native before each def where the board has it.
 
 
 # FNV-1a 32 over the first n bytes of buf.

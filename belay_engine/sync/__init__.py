@@ -75,8 +75,13 @@ def _counts_bytes(progress_update: Optional[Callable[..., Any]]) -> bool:
 def board_helpers(emitters: tuple[str, ...]) -> str:
     """Board code for sync, with its hot loops in the fastest emitter among `emitters` (viper, native, plain)."""
     board = importlib.resources.files("belay_engine.board")
-    variant = "viper" if "viper" in emitters else "native" if "native" in emitters else "python"
-    return board.joinpath(f"fast_{variant}.py").read_text() + board.joinpath("sync_helpers.py").read_text()
+    if "viper" in emitters:
+        fast = board.joinpath("fast_viper.py").read_text()
+    else:
+        fast = board.joinpath("fast_python.py").read_text()
+        if "native" in emitters:
+            fast = fast.replace("\ndef ", "\n@micropython.native\ndef ")  # the same code, compiled to machine code
+    return fast + board.joinpath("sync_helpers.py").read_text()
 
 
 #: Boards with less free heap than this get the sync helpers (about 4.5 KB) for one sync at a time only.
