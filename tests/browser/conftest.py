@@ -13,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import attrs
+import nbformat
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
@@ -118,7 +119,7 @@ def jupyterlab(tmp_path_factory):
     """
     base = tmp_path_factory.mktemp("jupyterlab")
     root = base / "notebooks"
-    shutil.copytree(NOTEBOOKS, root)
+    _copy_unexecuted(NOTEBOOKS, root)
     # Private Jupyter and IPython folders keep the developer's settings and kernels out; TMPDIR puts the
     # virtual boards' folders under `base`, so a leftover board process is recognisable by its arguments.
     env = dict(os.environ, BELAY_DEVICE="virtual:")
@@ -148,6 +149,17 @@ def jupyterlab(tmp_path_factory):
         log.close()
         left = [line for pid, line in _processes().items() if pid in started or str(base) in line]
         assert left == [], f"processes left after JupyterLab shut down: {left}"
+
+
+def _copy_unexecuted(source: Path, target: Path) -> None:
+    # Without saved outputs and execution counts, a numbered prompt shows the cell ran in this session.
+    target.mkdir()
+    for path in source.glob("*.ipynb"):
+        notebook = nbformat.read(path, as_version=4)
+        for cell in notebook.cells:
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = [], None
+        nbformat.write(notebook, target / path.name)
 
 
 def _write_lab_settings(folder: Path) -> None:
