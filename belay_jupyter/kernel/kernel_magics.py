@@ -9,6 +9,8 @@ from belay_engine import files
 from belay_engine.sync import sync
 from belay_engine.timing import time_on_board
 
+from ..widgets.progress import TextProgress
+
 
 class MagicError(Exception):
     """A magic line could not be run; the message says what to type."""
@@ -104,7 +106,8 @@ class KernelMagics:
         parser.add_argument("folder")
         parser.add_argument("--dst", default="/")
         args = parser.parse_args(words)
-        plan = sync(self._device, Path(args.folder).expanduser(), dst=args.dst)
+        progress = TextProgress(write=self.kernel.say)
+        plan = sync(self._device, Path(args.folder).expanduser(), dst=args.dst, progress_update=progress)
         self.kernel.say(
             f"Synced {args.folder} to {args.dst}: {len(plan.uploads)} sent, {len(plan.remove_files)} removed.\n"
         )

@@ -1,6 +1,7 @@
 """Sync (and install) progress: counts of files and bytes, shown as an ipywidgets bar or as text lines."""
 
-from typing import Optional
+import sys
+from typing import Any, Callable, Optional
 
 from attrs import define
 
@@ -97,10 +98,20 @@ class WidgetProgress:
 
 
 class TextProgress:
-    """Progress as text: one line per file sent, and the totals at the end."""
+    """Progress as text: one line per file sent, and the totals at the end.
 
-    def __init__(self) -> None:
+    Parameters
+    ----------
+    write : callable, optional
+        Takes each line (with its newline); default: ``sys.stdout`` at the time of writing.
+    """
+
+    def __init__(self, write: Optional[Callable[[str], Any]] = None) -> None:
         self.counts = ProgressCounts()
+        self._write = write
+
+    def _line(self, text: str) -> None:
+        (self._write or sys.stdout.write)(text + "\n")
 
     def __call__(
         self,
@@ -114,9 +125,9 @@ class TextProgress:
         counts = self.counts
         counts.update(description, total, advance, total_bytes, advance_bytes)
         if description and description.startswith(PUSHING):
-            print(f"[{counts.files_done + 1}/{counts.files_total}] {description[len(PUSHING) :]}")
+            self._line(f"[{counts.files_done + 1}/{counts.files_total}] {description[len(PUSHING) :]}")
         elif description and counts.finished and counts.files_total:
-            print(f"Sent {counts.summary()}")
+            self._line(f"Sent {counts.summary()}")
 
 
 def sync_progress(title: str = "Sync") -> object:

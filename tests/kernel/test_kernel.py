@@ -191,5 +191,6 @@ def test_sync_magic_mirrors_a_host_folder(kernel, board_folder, tmp_path):
     (source / "main.py").write_text("print('hi')\n")
     reply, messages = execute(client, f"%sync {source}")
     assert reply["content"]["status"] == "ok"
+    assert "[1/1] main.py" in stdout_of(messages)  # progress while it runs
     assert "1 sent" in stdout_of(messages)
     assert (board_folder / "main.py").exists()
