@@ -51,25 +51,11 @@ class ProgressCounts:
         return text
 
 
-class WidgetProgress:
-    """A progress bar with a label, displayed when created; pass it as ``progress_update``.
+class ProgressView:
+    """A ``progress_update`` callable: counts every report, then shows it (`show`, in subclasses)."""
 
-    The bar counts bytes when the sync reports them, else files.
-    """
-
-    def __init__(self, title: str = "Sync") -> None:
-        import ipywidgets
-        from IPython.display import display
-
+    def __init__(self) -> None:
         self.counts = ProgressCounts()
-        self.title = title
-        self.bar = ipywidgets.IntProgress(value=0, min=0, max=1, description=title, bar_style="info")
-        self.bar.add_class("belay-progress-bar")
-        self.label = ipywidgets.Label(value="starting")
-        self.label.add_class("belay-progress-label")
-        self.widget = ipywidgets.HBox([self.bar, self.label])
-        self.widget.add_class("belay-progress")
-        display(self.widget)
 
     def __call__(
         self,
@@ -82,6 +68,36 @@ class WidgetProgress:
         """Take one progress report from the sync."""
         counts = self.counts
         counts.update(description, total, advance, total_bytes, advance_bytes)
+        self.show(description)
+
+    def show(self, description: Optional[str]) -> None:
+        """Show the counts after a report whose description (if any) was `description`."""
+        raise NotImplementedError
+
+
+class WidgetProgress(ProgressView):
+    """A progress bar with a label, displayed when created; pass it as ``progress_update``.
+
+    The bar counts bytes when the sync reports them, else files.
+    """
+
+    def __init__(self, title: str = "Sync") -> None:
+        import ipywidgets
+        from IPython.display import display
+
+        super().__init__()
+        self.title = title
+        self.bar = ipywidgets.IntProgress(value=0, min=0, max=1, description=title, bar_style="info")
+        self.bar.add_class("belay-progress-bar")
+        self.label = ipywidgets.Label(value="starting")
+        self.label.add_class("belay-progress-label")
+        self.widget = ipywidgets.HBox([self.bar, self.label])
+        self.widget.add_class("belay-progress")
+        display(self.widget)
+
+    def show(self, description: Optional[str]) -> None:
+        """Move the bar and rewrite the label."""
+        counts = self.counts
         done, whole = (
             (counts.bytes_done, counts.bytes_total)
             if counts.bytes_total is not None
@@ -97,7 +113,7 @@ class WidgetProgress:
         self.label.value = f"{step} — {counts.summary()}" if step else counts.summary()
 
 
-class TextProgress:
+class TextProgress(ProgressView):
     """Progress as text: one line per file sent, and the totals at the end.
 
     Parameters
@@ -107,30 +123,22 @@ class TextProgress:
     """
 
     def __init__(self, write: Optional[Callable[[str], Any]] = None) -> None:
-        self.counts = ProgressCounts()
+        super().__init__()
         self._write = write
 
     def _line(self, text: str) -> None:
         (self._write or sys.stdout.write)(text + "\n")
 
-    def __call__(
-        self,
-        description: Optional[str] = None,
-        total: Optional[int] = None,
-        advance: Optional[int] = None,
-        total_bytes: Optional[int] = None,
-        advance_bytes: Optional[int] = None,
-    ) -> None:
-        """Take one progress report from the sync."""
+    def show(self, description: Optional[str]) -> None:
+        """Write a line for a file being sent, and one for the end."""
         counts = self.counts
-        counts.update(description, total, advance, total_bytes, advance_bytes)
         if description and description.startswith(PUSHING):
             self._line(f"[{counts.files_done + 1}/{counts.files_total}] {description[len(PUSHING) :]}")
         elif description and counts.finished and counts.files_total:
             self._line(f"Sent {counts.summary()}")
 
 
-def sync_progress(title: str = "Sync") -> object:
+def sync_progress(title: str = "Sync") -> ProgressView:
     """A widget progress view inside a kernel with ipywidgets, else text lines."""
     from .frontend import widget_frontend
 
