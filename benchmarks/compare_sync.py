@@ -8,6 +8,7 @@ tool writes is checked byte for byte in the board's host folder. Our full tree a
 ``benchmarks/sync_speed.py --baud 115200``.
 """
 
+import argparse
 import json
 import os
 import random
@@ -278,6 +279,7 @@ def text_file(size: int) -> bytes:
 
 def main() -> None:
     """Make the peers' environment, run every tool on fresh boards, print the table."""
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()  # --help, and no stray arguments
     started = time.perf_counter()
     ensure_peers()
     with tempfile.TemporaryDirectory() as work:
