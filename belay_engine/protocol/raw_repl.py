@@ -2,7 +2,7 @@
 
 import struct
 import time
-from collections.abc import Iterator
+from collections import deque
 from typing import Callable, Optional
 
 from ..errors import BoardTimeoutError, ConnectionLost, ProtocolError
@@ -121,11 +121,12 @@ class RawRepl:
 
     # -- running code ----------------------------------------------------------------------------
 
-    def execute(self, code: bytes, timeout: Optional[float] = None, stdin: bytes = b"") -> Iterator[Event]:
-        """Send `code` and yield the reply's events as bytes arrive.
+    def execute(self, code: bytes, timeout: Optional[float] = None, stdin: bytes = b"") -> "Reply":
+        """Send `code` now and return an iterator over the reply's events as bytes arrive.
 
         Closing the iterator before `Finished` (or a `KeyboardInterrupt` while it waits) stops the code
         on the board with Ctrl-C and reads up to the prompt, so the board is ready for the next command.
+        The code is on its way when this returns, so another thread may interrupt it from then on.
 
         Parameters
         ----------
@@ -147,26 +148,7 @@ class RawRepl:
         acknowledgement = self._send(code)
         if stdin:
             self.write_to_program(stdin)
-        framer = RawReplFramer(acknowledgement)
-        acknowledged = Deadline(self.acknowledge_timeout)
-        deadline = Deadline(timeout)
-        stopped = False
-        try:
-            while True:
-                data = self._read(deadline if framer.running else acknowledged, "the end of the running code")
-                for event in framer.feed(data):
-                    if isinstance(event, Finished):
-                        self._buffer = event.leftover + self._buffer
-                        stopped = True
-                    yield event
-                if stopped:
-                    return
-        except ConnectionLost:
-            stopped = True
-            raise
-        finally:
-            if not stopped:
-                self._stop(framer)
+        return Reply(self, RawReplFramer(acknowledgement), timeout)
 
     def exec(
         self, code: bytes, on_output: Optional[Callable[[bytes], None]] = None, timeout=None
@@ -280,3 +262,47 @@ class RawRepl:
     def close(self) -> None:
         """Close the transport."""
         self.transport.close()
+
+
+class Reply:
+    """The events of code sent to the board, read as they arrive; see `RawRepl.execute`."""
+
+    def __init__(self, repl: RawRepl, framer: RawReplFramer, timeout: Optional[float]):
+        self._repl = repl
+        self._framer = framer
+        self._acknowledged = Deadline(repl.acknowledge_timeout)
+        self._deadline = Deadline(timeout)
+        self._pending: deque = deque()
+        self._finished = False
+
+    def __iter__(self) -> "Reply":
+        return self
+
+    def __next__(self) -> Event:
+        while not self._pending:
+            if self._finished:
+                raise StopIteration
+            framer = self._framer
+            try:
+                data = self._repl._read(
+                    self._deadline if framer.running else self._acknowledged, "the end of the running code"
+                )
+            except ConnectionLost:
+                self._finished = True  # nothing to stop on a link that is gone
+                raise
+            except BaseException:
+                self.close()  # an interrupt or a deadline while waiting: stop the board code
+                raise
+            for event in framer.feed(data):
+                if isinstance(event, Finished):
+                    self._repl._buffer = event.leftover + self._repl._buffer
+                    self._finished = True
+                self._pending.append(event)
+        return self._pending.popleft()
+
+    def close(self) -> None:
+        """Stop the code if it still runs (Ctrl-C, then read its reply to the end)."""
+        if not self._finished:
+            self._finished = True
+            self._pending.clear()
+            self._repl._stop(self._framer)
