@@ -1,7 +1,10 @@
 """ProxyObject: a host handle on an object that lives on the board."""
 
+import ast
 import builtins
-from typing import Any
+import math
+import numbers
+from typing import Any, Optional
 
 from attrs import frozen
 
@@ -9,7 +12,23 @@ from .errors import ConnectionLost, PyboardException
 
 # Probes from IPython, Jupyter and the standard library; answered on the host, never sent to the board.
 _HOST_ONLY_PREFIXES = ("_ipython_", "_repr_", "_belay", "__belay")
-_HOST_ONLY_NAMES = frozenset({"__wrapped__", "_fields", "__array__", "__array_interface__", "__array_struct__"})
+_HOST_ONLY_NAMES = frozenset(
+    {
+        "__wrapped__",
+        "_fields",
+        "__array__",
+        "__array_interface__",
+        "__array_struct__",
+        # IPython's inspector (`obj?`) and the standard library's inspect / asyncio / mock
+        "getdoc",
+        "_partialmethod",
+        "_is_coroutine",
+        "_is_coroutine_marker",
+        "_mock_methods",
+        "trait_names",
+        "_getAttributeNames",
+    }
+)
 _PROMOTED = ("AttributeError", "KeyError", "IndexError", "ValueError", "TypeError", "NameError")
 _IMMUTABLE = (int, float, str, bool, bytes, type(None))
 
@@ -96,9 +115,13 @@ class ProxyObject:
 
     @staticmethod
     def _literal(value: Any) -> str:
-        if isinstance(value, ProxyObject):
-            return object.__getattribute__(value, "_belay_target_name")
-        return repr(value)
+        source = board_source(value)
+        if source is None:
+            raise TypeError(
+                f"{type(value).__name__} value {value!r:.80} cannot be sent to the board: "
+                "only proxies and Python literals can"
+            )
+        return source
 
     def __del__(self) -> None:
         if not object.__getattribute__(self, "_belay_delete"):
@@ -136,8 +159,8 @@ class ProxyObject:
     def _key(key: Any) -> str:
         if isinstance(key, slice):
             # MicroPython has no slice() constructor: write the slice as syntax.
-            text = ":".join("" if part is None else repr(part) for part in (key.start, key.stop))
-            return text + (f":{key.step!r}" if key.step is not None else "")
+            parts = ["" if part is None else ProxyObject._literal(part) for part in (key.start, key.stop)]
+            return ":".join(parts) + (f":{ProxyObject._literal(key.step)}" if key.step is not None else "")
         return ProxyObject._literal(key)
 
     def __getitem__(self, key: Any) -> Any:
@@ -170,7 +193,10 @@ class ProxyObject:
         return self._belay_eval(f"{self._target}({','.join(parts)})")
 
     def _compare(self, operator: str, other: Any) -> Any:
-        return self._belay_eval(f"{self._target}{operator}{self._literal(other)}")
+        source = board_source(other)
+        if source is None:
+            return NotImplemented  # e.g. IPython's `obj == type`: Python falls back to identity, the board is not asked
+        return self._belay_eval(f"{self._target}{operator}{source}")
 
     def __eq__(self, other: Any) -> Any:
         return self._compare("==", other)
@@ -212,6 +238,74 @@ class ProxyObject:
             except ImportError:
                 pass
         return {"text/plain": repr(self)}
+
+
+def board_source(value: Any) -> Optional[str]:
+    """Board code for a host value: a proxy's target name or a literal; None when `value` is neither.
+
+    Floats that are not finite become ``float('inf')``, ``float('-inf')``, ``float('nan')`` (the board has no
+    names ``inf`` and ``nan``), also inside lists, tuples, sets and dicts. Any other value counts only if its
+    repr is a literal that evaluates back to it: an arbitrary host repr is never sent as code.
+    """
+    try:
+        return _source(value)
+    except RecursionError:  # a container that holds itself
+        return None
+
+
+def _source(value: Any) -> Optional[str]:
+    if isinstance(value, ProxyObject):
+        return object.__getattribute__(value, "_belay_target_name")
+    if value is None:
+        return "None"
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    if isinstance(value, str):
+        return str.__repr__(value)
+    if isinstance(value, bytes):
+        return bytes.__repr__(value)
+    if isinstance(value, bytearray):
+        return f"bytearray({bytes(value)!r})"
+    if isinstance(value, numbers.Integral):  # also numpy integers, whose repr may be np.int64(1)
+        return repr(int(value))
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        if math.isnan(number):
+            return "float('nan')"
+        if math.isinf(number):
+            return "float('inf')" if number > 0 else "float('-inf')"
+        return repr(number)
+    if type(value) in (list, tuple, set):
+        parts = [_source(item) for item in value]
+        if None in parts:
+            return None
+        if type(value) is set:
+            return "{" + ",".join(parts) + "}" if parts else "set()"
+        if type(value) is tuple:
+            return "(" + ",".join(parts) + ("," if len(parts) == 1 else "") + ")"
+        return "[" + ",".join(parts) + "]"
+    if type(value) is dict:
+        parts = [(_source(key), _source(item)) for key, item in value.items()]
+        if any(key is None or item is None for key, item in parts):
+            return None
+        return "{" + ",".join(f"{key}:{item}" for key, item in parts) + "}"
+    text = repr(value)
+    try:
+        same = ast.literal_eval(text) == value
+    except Exception:  # not a literal (or one whose comparison fails)
+        return None
+    return text if same is True else None
+
+
+def proxy_object_lost(proxy: ProxyObject) -> Optional[str]:
+    """Why the board object behind `proxy` is out of reach (its device closed, reset or reconnected), or None."""
+    device = object.__getattribute__(proxy, "_belay_device")
+    name = object.__getattribute__(proxy, "_belay_target_name")
+    if getattr(device, "_repl", True) is None:
+        return f"the device of {name} is closed"
+    if object.__getattribute__(proxy, "_belay_generation") != device.generation:
+        return f"{name} belonged to the board before a reset or reconnect"
+    return None
 
 
 def _widget_frontend() -> bool:

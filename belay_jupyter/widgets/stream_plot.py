@@ -44,6 +44,11 @@ class StreamPlot:
     trailing_frame : bool
         Draw values that arrived after the last frame once the frame interval has passed, even if no further
         value comes (a timer thread); tests turn it off to count frames deterministically.
+
+    Notes
+    -----
+    `state` is "running", then "finished" (the stream ended), "stopped" (by `stop`) or "failed"; "failed"
+    always comes with `error`: the stream raised, or closing it after a stop raised (a task's ``finally``).
     """
 
     def __init__(
@@ -197,17 +202,25 @@ class StreamPlot:
             self._finish()
 
     def _finish(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-        close = getattr(self._stream, "close", None)
-        if self._stop_requested and close is not None:
-            close()
-        self.pause_button.disabled = True
-        self.stop_button.disabled = True
-        self.state_label.value = self.state if self.error is None else f"{self.state}: {self.error!r}"
-        self._draw(force=True)
-        self._ended.set()
-        atexit.unregister(self._stop_at_exit)
+        try:
+            if self._timer is not None:
+                self._timer.cancel()
+            close = getattr(self._stream, "close", None)
+            if self._stop_requested and close is not None:
+                try:
+                    close()
+                except Exception as error:
+                    # The stream's cleanup failed (a generator's `finally` raised): a failure like any other,
+                    # so `wait` raises it rather than the thread printing it; the values so far are kept.
+                    if self.error is None:
+                        self.error, self.state = error, FAILED
+            self.pause_button.disabled = True
+            self.stop_button.disabled = True
+            self.state_label.value = self.state if self.error is None else f"{self.state}: {self.error!r}"
+            self._draw(force=True)
+        finally:
+            self._ended.set()  # whatever failed above, `wait` must not wait for a stream that has ended
+            atexit.unregister(self._stop_at_exit)
         self._update_display()
 
     def _stop_at_exit(self) -> None:
@@ -264,6 +277,8 @@ class StreamPlot:
         return f"<StreamPlot {self.state}: {len(self._table)} values>"
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
+        if _terminal() or (include is not None and "image/png" not in include):
+            return {"text/plain": repr(self)}  # text is all that is shown: no PNG to render
         if self._shown_in_cell is not None and self._shown_in_cell == _execution_count():
             # `plot(...)` as a cell's last expression: the plot is on screen already, above this result.
             return {"text/plain": repr(self)}
@@ -277,9 +292,16 @@ class StreamPlot:
         return bundle
 
     def show(self) -> "StreamPlot":
-        """Display the plot with a display id, so its output is replaced by the final image when it ends."""
+        """Display the plot with a display id, so its output is replaced by the final image when it ends.
+
+        In a terminal (no kernel, so no widget or rich front end) the text repr is printed once and the plot
+        keeps no display: updating one would print again from the worker thread at any moment.
+        """
         from IPython.display import display
 
+        if not widget_frontend():
+            display({"text/plain": repr(self)}, raw=True)
+            return self
         self._display_handle = display(self._bundle(), raw=True, display_id=True)
         self._shown_in_cell = _execution_count()
         return self
@@ -292,6 +314,14 @@ class StreamPlot:
             self._display_handle.update(self._bundle(), raw=True)
 
 
+def _terminal() -> bool:
+    # Terminal IPython: a shell without a kernel, so neither widgets nor images are shown.
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is None
+
+
 def _execution_count() -> Optional[int]:
     from IPython import get_ipython
 
@@ -301,6 +331,9 @@ def _execution_count() -> Optional[int]:
 
 def plot(stream: Any, window: int = 200, fps: float = 20.0, *, title: Optional[str] = None) -> StreamPlot:
     """Plot a stream live and return the StreamPlot; the cell returns at once.
+
+    In a kernel the plot is displayed (a live widget and, once the stream ends, a static image); in a terminal
+    it is only started.
 
     Parameters
     ----------
@@ -320,8 +353,6 @@ def plot(stream: Any, window: int = 200, fps: float = 20.0, *, title: Optional[s
         ``.values`` (every value), ``.result`` (a DataFrame), ``.wait()``, ``.stop()``, ``.state``, ``.error``.
     """
     live = StreamPlot(stream, window=window, fps=fps, title=title)
-    from IPython import get_ipython
-
-    if get_ipython() is not None:
-        live.show()
+    if widget_frontend():
+        live.show()  # a terminal gets nothing printed: the returned plot's repr, if it is the cell's value
     return live.start()

@@ -99,3 +99,66 @@ def test_a_proxy_can_be_passed_to_a_task(device):
         return sum(values)
 
     assert total(device.proxy("data")) == 11
+
+
+def _record_sent(device, monkeypatch):
+    sent = []
+    execute = device._execute
+
+    def recording(code, **options):
+        sent.append(code)
+        return execute(code, **options)
+
+    monkeypatch.setattr(device, "_execute", recording)
+    return sent
+
+
+def test_ipython_inspection_sends_nothing_the_board_cannot_run(device, board_object, monkeypatch):
+    from IPython.core.oinspect import Inspector
+
+    sent = _record_sent(device, monkeypatch)
+    Inspector(theme_name="nocolor")._get_info(board_object, "thing")  # what `thing?` does
+    assert not [code for code in sent if "getdoc" in code or "_partialmethod" in code or "<class" in code]
+    for code in sent:
+        compile(code, "<board>", "exec")  # no host repr as code: everything sent is Python
+    with pytest.raises(AttributeError):
+        board_object.getdoc
+
+
+def test_comparing_with_a_value_that_is_no_literal_does_not_reach_the_board(device, board_object, monkeypatch):
+    sent = _record_sent(device, monkeypatch)
+    assert (board_object == int) is False  # noqa: E721 - IPython's inspector does compare with types
+    assert board_object != object()
+    with pytest.raises(TypeError):
+        assert board_object < type
+    assert sent == []
+    # literals and proxies still compare on the board, as in Belay 0.30
+    assert board_object.items == [1, 2, 3]
+    assert board_object.items != (1,)
+    assert board_object.child.value <= 1
+    assert board_object.items == device.proxy("thing.items")
+    assert len(sent) >= 4
+
+
+def test_a_value_that_is_no_literal_is_refused_on_the_host(device, board_object, monkeypatch):
+    add = board_object.add
+    sent = _record_sent(device, monkeypatch)
+    with pytest.raises(TypeError, match="cannot be sent to the board"):
+        board_object.value = object()
+    with pytest.raises(TypeError, match="cannot be sent to the board"):
+        add(type)
+    with pytest.raises(TypeError, match="cannot be sent to the board"):
+        add([1, object()])
+    assert sent == []
+    assert add(2, y=True) == 4
+
+
+def test_infinite_and_nan_floats_are_sent_as_float_calls(device, board_object):
+    board_object.value = float("inf")
+    assert device("thing.value") == float("inf")
+    board_object.value = float("nan")
+    assert device("thing.value != thing.value")  # nan
+    board_object.items[0] = [float("-inf"), (float("nan"),), {"x": float("inf")}]
+    assert device("repr(thing.items[0])") == "[-inf, (nan,), {'x': inf}]"
+    assert board_object.child.add(float("inf")) == float("inf")
+    assert board_object.child.value < float("inf")

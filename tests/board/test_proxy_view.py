@@ -1,11 +1,14 @@
 """ProxyView on the virtual board: what it lists, what it writes back, what Call and Refresh do."""
 
+import math
 import threading
 
 import ipywidgets
 import pytest
+from ipywidgets.widgets.widget import _instances as live_widgets
 
-from belay_jupyter.widgets.proxy_view import ProxyView, parse_arguments
+from belay_jupyter.widgets import proxy_view
+from belay_jupyter.widgets.proxy_view import MAX_REPR, ProxyView, parse_arguments
 
 MOTOR = """
 class Motor:
@@ -142,3 +145,113 @@ def test_a_refresh_interval_rereads_the_board_until_it_is_turned_off(device, mot
     assert view.editors["speed"].value == 99
     view.close()
     assert view.interval.value == 0.0
+
+
+def test_a_value_that_stops_being_editable_gets_a_label_and_its_old_editor_writes_nothing(device, motor):
+    view = ProxyView(motor)
+    old_gain = view.editors["gain"]
+    device(f"motor.gain = float('nan')\nmotor.name = 'x' * {MAX_REPR + 100}")
+    view.refresh()
+    assert "gain" not in view.editors
+    assert "name" not in view.editors
+    assert view.value_labels["gain"].value == "nan"
+    assert view.value_labels["name"].value.startswith("'xxx")
+    old_gain.value = 0.75  # an editor of the rows before the refresh
+    assert device("motor.gain != motor.gain")  # still nan
+    assert view.status.value == ""
+
+
+def test_an_int_whose_repr_reaches_max_repr_is_not_editable(device, motor):
+    device("motor.speed = 10 ** 250")
+    view = ProxyView(motor)
+    assert "speed" not in view.editors
+    assert len(view.value_labels["speed"].value) == MAX_REPR
+    device("motor.speed = 3")
+    view.refresh()
+    assert view.editors["speed"].value == 3
+
+
+def test_rebuilt_rows_are_closed(device, motor):
+    view = ProxyView(motor)
+    device("motor.extra = 1")
+    view.refresh()
+    before = len(live_widgets)
+    for _ in range(5):
+        device("del motor.extra")
+        view.refresh()
+        device("motor.extra = 1")
+        view.refresh()
+    assert "extra" in view.editors
+    assert len(live_widgets) == before
+    view.close()
+    assert view.widget.comm is None
+    assert view.editors["speed"].comm is None
+
+
+def test_an_attribute_that_raises_shows_its_error_and_the_others_are_listed(device):
+    device("class P:\n    @property\n    def bad(self):\n        raise OSError(5)\n    ok = 1\np = P()")
+    view = ProxyView(device.proxy("p"))
+    rows = {entry.name: entry for entry in view.snapshot.entries}
+    assert rows["bad"].type_name == "OSError"
+    assert rows["bad"].failed
+    assert not rows["bad"].editable
+    assert "belay-proxy-error" in view.value_labels["bad"]._dom_classes
+    assert "OSError" in view.value_labels["bad"].value
+    assert view.editors["ok"].value == 1
+    assert view.status.value == ""
+
+
+def test_infinite_floats_are_written_from_the_view(device, motor):
+    view = ProxyView(motor)
+    view.editors["gain"].value = float("inf")
+    assert view.status.value == "gain = inf"
+    assert device("motor.gain") == math.inf
+    view.editors["speed"].value = -5
+    view.refresh()  # inf is no longer editable: the row becomes a label
+    assert view.value_labels["gain"].value == "inf"
+
+
+def _refreshing_view(motor):
+    view = ProxyView(motor, refresh_interval=1.0)
+    timer = view._timer
+    assert timer is not None
+    assert timer.is_alive()
+    return view, timer
+
+
+def test_automatic_refresh_ends_when_the_widget_is_closed(motor):
+    view, timer = _refreshing_view(motor)
+    view.widget.close()  # as Widget.close_all() or a front end would
+    timer.join(10)
+    assert not timer.is_alive()
+    assert view.closed
+
+
+def test_automatic_refresh_stops_with_the_error_when_the_object_is_gone(device, motor):
+    view, timer = _refreshing_view(motor)
+    device("del motor")
+    timer.join(10)
+    assert not timer.is_alive()
+    assert view.interval.value == 0.0
+    assert "NameError" in view.status.value
+    assert "automatic refresh stopped" in view.status.value
+
+
+def test_automatic_refresh_stops_when_the_device_is_closed(device, motor):
+    device.attempts = 3  # a refresh must not reconnect a closed device
+    view, timer = _refreshing_view(motor)
+    device.close()
+    timer.join(10)
+    assert not timer.is_alive()
+    assert "closed" in view.status.value
+    assert repr(device).startswith("<Device closed")
+
+
+def test_a_displayed_view_is_kept_so_code_can_close_it(motor):
+    bundle = proxy_view.proxy_mimebundle(motor)
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    (view,) = proxy_view.displayed_views(motor)
+    assert view.widget.model_id == bundle["application/vnd.jupyter.widget-view+json"]["model_id"]
+    proxy_view.close_displayed_views(motor)
+    assert view.closed
+    assert proxy_view.displayed_views(motor) == []

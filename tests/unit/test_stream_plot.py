@@ -196,3 +196,103 @@ def test_series_table_window_pads_missing_series_with_nan():
     assert math.isnan(value[1])
     assert math.isnan(named[0])
     assert named[1] == 2
+
+
+def _cleanup_fails(stopper=None):
+    try:
+        n = 0
+        while True:
+            n += 1
+            if stopper is not None and n == 3:
+                stopper()
+            yield n
+    finally:
+        raise RuntimeError("cleanup failed")
+
+
+def test_a_stream_whose_close_raises_after_stop_ends_failed_with_that_error():
+    live = StreamPlot(_cleanup_fails(lambda: live.stop()), background=False, trailing_frame=False)
+    live.start()
+    assert live.state == "failed"
+    assert isinstance(live.error, RuntimeError)
+    assert live.values == [1, 2, 3]
+    assert live.stop_button.disabled
+    assert live.state_label.value.startswith("failed: RuntimeError")
+    with pytest.raises(RuntimeError, match="cleanup failed"):
+        live.wait(1)
+
+
+def test_a_background_stream_whose_close_raises_is_not_waited_for_forever():
+    started = threading.Event()
+    live = StreamPlot(_cleanup_fails(started.set)).start()
+    assert started.wait(30)
+    live.stop()
+    with pytest.raises(RuntimeError, match="cleanup failed"):
+        live.wait(30)
+    assert live.state == "failed"
+
+
+class _Shell:
+    """What `get_ipython()` gives: a terminal shell has no kernel."""
+
+    def __init__(self, kernel=None):
+        self.kernel = kernel
+        self.execution_count = 1
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    """Every display() call and every PNG rendered by stream_plot."""
+    import IPython.display
+
+    from belay_jupyter.widgets import stream_plot
+
+    calls = {"display": [], "png": 0}
+
+    def display(*objects, **options):
+        calls["display"].append((objects, options))
+        return _Handle(calls)
+
+    def png(*args):
+        calls["png"] += 1
+        return PNG_SIGNATURE
+
+    monkeypatch.setattr(IPython.display, "display", display)
+    monkeypatch.setattr(stream_plot, "series_png", png)
+    return calls
+
+
+class _Handle:
+    def __init__(self, calls):
+        self.calls = calls
+
+    def update(self, *objects, **options):
+        self.calls["display"].append((objects, options))
+
+
+def test_plot_in_a_terminal_only_starts_the_plot(monkeypatch, shown):
+    import IPython
+
+    from belay_jupyter.widgets.stream_plot import plot
+
+    monkeypatch.setattr(IPython, "get_ipython", lambda: _Shell())
+    live = plot(iter(range(5)))
+    assert live.wait(30)["value"].tolist() == list(range(5))
+    assert shown["display"] == []  # nothing printed by plot() nor later by the worker thread
+    assert live._repr_mimebundle_() == {"text/plain": "<StreamPlot finished: 5 values>"}
+    assert shown["png"] == 0
+
+
+def test_plot_in_a_kernel_shows_the_widget_and_the_final_image(monkeypatch, shown):
+    import IPython
+
+    from belay_jupyter.widgets.stream_plot import plot
+
+    monkeypatch.setattr(IPython, "get_ipython", lambda: _Shell(kernel=object()))
+    live = plot(iter(range(5)))
+    live.wait(30)
+    first, *updates = shown["display"]
+    assert first[1]["display_id"] is True
+    assert "application/vnd.jupyter.widget-view+json" in first[0][0]
+    assert updates  # the end replaced the output: the saved notebook has the final image
+    assert updates[-1][0][0]["image/png"] == PNG_SIGNATURE
