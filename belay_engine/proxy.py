@@ -119,7 +119,7 @@ class ProxyObject:
         if source is None:
             raise TypeError(
                 f"{type(value).__name__} value {value!r:.80} cannot be sent to the board: "
-                "only proxies and Python literals can"
+                "its repr is not Python code (only proxies, literals and reprs that are code can)"
             )
         return source
 
@@ -241,11 +241,11 @@ class ProxyObject:
 
 
 def board_source(value: Any) -> Optional[str]:
-    """Board code for a host value: a proxy's target name or a literal; None when `value` is neither.
+    """Board code for a host value: a proxy's target name, a literal, or a repr that is code; else None.
 
     Floats that are not finite become ``float('inf')``, ``float('-inf')``, ``float('nan')`` (the board has no
-    names ``inf`` and ``nan``), also inside lists, tuples, sets and dicts. Any other value counts only if its
-    repr is a literal that evaluates back to it: an arbitrary host repr is never sent as code.
+    names ``inf`` and ``nan``), also inside lists, tuples, sets and dicts. Any other value counts if its repr
+    is a Python expression, as Belay 0.30 sent it (``range(0, 5)``); a repr that is not code is never sent.
     """
     try:
         return _source(value)
@@ -289,12 +289,14 @@ def _source(value: Any) -> Optional[str]:
         if any(key is None or item is None for key, item in parts):
             return None
         return "{" + ",".join(f"{key}:{item}" for key, item in parts) + "}"
+    # Belay 0.30 sends any repr: keep those that are code (`range(0, 5)`, `Point(1, 2)` for a class the board
+    # has too), refuse those that are not (`<object at 0x...>`, `<class 'type'>`).
     text = repr(value)
     try:
-        same = ast.literal_eval(text) == value
-    except Exception:  # not a literal (or one whose comparison fails)
+        ast.parse(text, mode="eval")
+    except (SyntaxError, ValueError):
         return None
-    return text if same is True else None
+    return text
 
 
 def proxy_object_lost(proxy: ProxyObject) -> Optional[str]:

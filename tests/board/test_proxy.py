@@ -140,7 +140,7 @@ def test_comparing_with_a_value_that_is_no_literal_does_not_reach_the_board(devi
     assert len(sent) >= 4
 
 
-def test_a_value_that_is_no_literal_is_refused_on_the_host(device, board_object, monkeypatch):
+def test_a_value_whose_repr_is_not_code_is_refused_on_the_host(device, board_object, monkeypatch):
     add = board_object.add
     sent = _record_sent(device, monkeypatch)
     with pytest.raises(TypeError, match="cannot be sent to the board"):
@@ -151,6 +151,11 @@ def test_a_value_that_is_no_literal_is_refused_on_the_host(device, board_object,
         add([1, object()])
     assert sent == []
     assert add(2, y=True) == 4
+
+
+def test_a_value_whose_repr_is_code_is_sent_as_belay_does(device, board_object):
+    board_object.value = range(2, 5)
+    assert device("list(thing.value)") == [2, 3, 4]
 
 
 def test_infinite_and_nan_floats_are_sent_as_float_calls(device, board_object):
