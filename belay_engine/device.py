@@ -23,6 +23,7 @@ from .errors import (
     PyboardException,
 )
 from .executors import SetupExecutor, TaskExecutor, TeardownExecutor, ThreadExecutor, sorted_by_definition
+from .fair_lock import FairLock
 from .history import History
 from .implementation import Implementation
 from .minify import minify as minify_code
@@ -107,7 +108,7 @@ class Device(metaclass=DeviceMeta):
         self.auto_sync_time = auto_sync_time
         self._startup = startup
         self._history = History(self.MAX_CMD_HISTORY_LEN)
-        self._lock = threading.Lock()
+        self._lock = FairLock()
         self._lock_owner: Optional[int] = None
         self._active_stream: Any = None
         self._abandoned: list[Callable[[], None]] = []
@@ -459,8 +460,13 @@ class Device(metaclass=DeviceMeta):
         me = threading.get_ident()
         if self._lock_owner == me:
             raise RuntimeError("the board is busy with another call from this thread (is board output calling it?)")
-        if not self._lock.acquire(timeout=self._timeout * 6):
-            raise BoardTimeoutError(f"waited {self._timeout * 6} s for another thread's call on this device to end")
+        if not self._lock.acquire(blocking=False):
+            # A stream read on another thread may hold the link while it waits for values: ask it to pause.
+            active = self._active_stream() if self._active_stream is not None else None
+            if active is not None and active is not stream:
+                active.request_pause()
+            if not self._lock.acquire(timeout=self._timeout * 6):
+                raise BoardTimeoutError(f"waited {self._timeout * 6} s for another thread's call on this device to end")
         self._lock_owner = me
         try:
             repl = self._repl

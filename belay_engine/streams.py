@@ -3,15 +3,18 @@
 import threading
 import weakref
 from collections import deque
-from collections.abc import Generator, Iterator
+from collections.abc import Generator
 from typing import Any, Optional, TextIO
 
 from .errors import ConnectionLost, PyboardException
 from .output import OutputForwarder
 from .protocol.framing import ErrorOutput, Event, Finished, Output
-from .protocol.raw_repl import CTRL_C, RawRepl
+from .protocol.raw_repl import CTRL_C, RawRepl, Reply
 from .replies import NO_RESULT, PAUSED, YIELDED, parse_value, unexpected_record
 from .tracebacks import SourceLocation
+
+#: Read by the board's stream loop between two values: stop pushing, keep the generator.
+PAUSE = b"\x06"
 
 
 class TaskStream:
@@ -21,7 +24,8 @@ class TaskStream:
     the consumer. Another call on the same Device pauses the stream (the board keeps the generator and
     resumes it later), so host code may call other tasks inside a ``for`` loop over a stream. Leaving the
     loop early (``break``, an exception, garbage collection) or `close` stops the generator on the board.
-    Another thread may end the stream with `request_stop` while this one waits for values.
+    Another thread may end the stream with `request_stop`, and another thread's call pauses it even while
+    this one waits for values.
     """
 
     def __init__(
@@ -41,66 +45,72 @@ class TaskStream:
         self._module = module
         self._output = OutputForwarder(stream_out)
         self._values: deque = deque()
-        self._events: Optional[Iterator[Event]] = None
+        self._events: Optional[Reply] = None
         self._parser = None
         self._errors: list[bytes] = []
         self._paused = False
         self._done = False
         self._generation = device.generation
-        # request_stop (any thread) and __next__ (the consumer) agree under this lock on whether the consumer
-        # is inside a board exchange right now, so a Ctrl-C only ever lands on this stream's exchange.
-        self._stop_lock = threading.Lock()
-        self._stop_requested = False
+        # request_stop / request_pause (any thread) and the consumer agree under this lock on whether the
+        # consumer is inside this stream's exchange right now, so a control byte only ever lands there.
+        self._control = threading.Lock()
         self._waiting = False
+        self._stop_requested = False
         self._interrupted = False
+        self._pause_wanted = False
+        self._pause_sent = False
 
     def __iter__(self) -> "TaskStream":
         return self
 
     def __next__(self) -> Any:
-        if self._values:
-            return self._values.popleft()
-        if self._done:
-            raise StopIteration
-        if self._generation != self._device.generation:
-            self._done = True
-            raise ConnectionLost("the board was reset or reconnected; this generator no longer exists there")
-        with self._device._wire(self) as repl:
-            if self._stop_requested and not (self._interrupted and self._events is not None):
-                self._stop_on_request(repl)
+        while True:
+            if self._values:
+                return self._values.popleft()
+            if self._done:
                 raise StopIteration
-            running = self._events is not None
-            if not running:
-                self._start(repl)
-            try:
-                if running:
-                    self._set_waiting(True)
-                while not self._values and self._events is not None:
-                    event = next(self._events)
-                    if not self._waiting:
-                        # The code went out with this first read (a Ctrl-C before it would reach an idle REPL,
-                        # which ignores it): from now on request_stop may interrupt it.
-                        self._set_waiting(True)
-                    self._handle(event)
-            except PyboardException:
-                self._set_waiting(False)
-                if not self._interrupted:
-                    raise
-                # The board's KeyboardInterrupt from request_stop's Ctrl-C: a requested end, not an error.
-                self._stop_on_request(repl)
-            except BaseException:
-                self._set_waiting(False)
-                # Host code raised (Ctrl-C, an output stream) or the board failed: leave the board idle.
-                if self._events is not None:
-                    self._stop()
+            if self._generation != self._device.generation:
+                self._done = True
+                raise ConnectionLost("the board was reset or reconnected; this generator no longer exists there")
+            with self._device._wire(self) as repl:
+                self._fetch(repl)
+            # No value yet: another thread paused the stream to make a call. The link goes to it first (the
+            # device's lock is fair), then the loop takes the link back and resumes the board's generator.
+
+    def _fetch(self, repl: RawRepl) -> None:
+        """With the link held: wait until values arrive, the stream ends, or another thread pauses it."""
+        if self._values or self._done:
+            return  # a pause by another thread's call brought values while this thread waited for the link
+        if self._stop_requested:
+            self._stop_on_request(repl)
+            return
+        if self._events is None:
+            self._start(repl)
+        self._set_waiting(True)
+        try:
+            while not self._values and self._events is not None:
+                self._handle(next(self._events))
+        except PyboardException:
+            self._set_waiting(False)
+            if not self._interrupted:
                 raise
-            else:
-                self._set_waiting(False)
-                if self._stop_requested and not self._interrupted and self._events is not None:
-                    self._stop_on_request(repl)  # requested while this batch arrived: stop from here
-        if self._values:
-            return self._values.popleft()
-        raise StopIteration
+            # The board's KeyboardInterrupt from request_stop's Ctrl-C: a requested end, not an error.
+            self._stop_on_request(repl)
+            return
+        except BaseException:
+            self._set_waiting(False)
+            # Host code raised (Ctrl-C, an output stream) or the board failed: leave the board idle.
+            if self._events is not None:
+                self._stop()
+            raise
+        self._set_waiting(False)
+        if self._events is None and self._pause_sent and not self._paused:
+            # The generator ended before the board read the pause request: drop the byte from the REPL's input.
+            repl.clear_input_line()
+        if self._events is None:
+            self._pause_sent = self._pause_wanted = False
+        if self._stop_requested and not self._done:
+            self._stop_on_request(repl)  # the Ctrl-C came too early or too late to end the exchange: stop here
 
     def request_stop(self) -> None:
         """End the stream from any thread: the board's generator is interrupted and its ``finally`` runs.
@@ -110,13 +120,19 @@ class TaskStream:
         were exhausted; otherwise the consumer's next ``next`` stops the board's generator. Values already
         received are still delivered.
         """
-        with self._stop_lock:
+        with self._control:
             self._stop_requested = True
-            repl = self._device._repl
-            if self._waiting and not self._interrupted and repl is not None:
-                self._interrupted = True
-                # The consumer thread holds the wire and reads; only the Ctrl-C goes out from here.
-                repl.transport.write(CTRL_C)
+            self._send_control()
+
+    def request_pause(self) -> None:
+        """From another thread that needs the link: make the consumer's wait end by pausing the board's generator.
+
+        Only while the consumer waits inside this stream's exchange does a byte go out; otherwise the consumer
+        is about to release the link anyway.
+        """
+        with self._control:
+            self._pause_wanted = True
+            self._send_control()
 
     @property
     def stop_requested(self) -> bool:
@@ -124,9 +140,24 @@ class TaskStream:
         return self._stop_requested
 
     def _set_waiting(self, waiting: bool) -> None:
-        # Cleared before the wire is released, so a late request_stop cannot interrupt another exchange.
-        with self._stop_lock:
+        # Cleared before the link is released, so a late request cannot reach another exchange.
+        with self._control:
             self._waiting = waiting
+            if waiting:
+                self._send_control()  # a request made before this exchange started
+
+    def _send_control(self) -> None:
+        """Write a requested Ctrl-C or pause byte into this stream's running exchange (with `_control` held)."""
+        repl = self._device._repl
+        if not self._waiting or repl is None:
+            return
+        if self._stop_requested and not self._interrupted:
+            self._interrupted = True
+            repl.transport.write(CTRL_C)
+        elif self._pause_wanted and not self._pause_sent and not self._interrupted:
+            # Never after a Ctrl-C: the byte would be left on the REPL's input line once the exchange ended.
+            self._pause_sent = True
+            repl.transport.write(PAUSE)
 
     def _stop_on_request(self, repl: RawRepl) -> None:
         """End the stream after `request_stop` (link held): stop the board's generator and close it there.
@@ -134,9 +165,13 @@ class TaskStream:
         Values already received stay to be delivered.
         """
         received = list(self._values)
+        events = self._events
+        if events is not None and self._interrupted and events.finish(repl.interrupt_timeout):
+            self._events = None  # the Ctrl-C sent ended it (what came after the request is dropped)
+            self._device._active_stream = None
         if self._events is not None:
             self._stop()
-        self._values.extend(received)
+        self._values = deque(received)
         self._done = True
         self._errors.clear()
         # A Ctrl-C between two values lands in the engine's loop, not in the generator: closing the
@@ -182,6 +217,8 @@ class TaskStream:
 
     def _start(self, repl: RawRepl) -> None:
         self._parser = self._device.record_parser()
+        with self._control:
+            self._pause_wanted = self._pause_sent = False  # whoever wanted the link has had it: that is why this runs
         self._events = repl.execute(self._next_code.encode())
         self._next_code = f"_belay.s({self._key!r})"
         self._paused = False
@@ -213,12 +250,19 @@ class TaskStream:
 
     def _pause(self, repl: RawRepl) -> None:
         """Ask the board to stop pushing and keep the generator (called with the link held)."""
-        repl.write_to_program(b"\x06")
+        with self._control:
+            # The consumer thread may have sent the byte already, at another thread's request, and then left
+            # with values before the board answered: a second byte would be left on the REPL's input line.
+            already_sent, self._pause_sent = self._pause_sent, True
+        if not already_sent:
+            repl.write_to_program(PAUSE)
         while self._events is not None:
             self._handle(next(self._events))
         if not self._paused:
             # The generator ended before the board read the request: drop the byte from the REPL's input.
             repl.clear_input_line()
+        with self._control:
+            self._pause_wanted = self._pause_sent = False
 
     def _stop(self) -> None:
         """Stop the board's generator and forget it (called with the link held)."""

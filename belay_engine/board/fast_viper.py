@@ -11,7 +11,8 @@ def _belay_fnv(buf, n: int, x: uint) -> uint:
 
 
 # Undo the wire escapes of the first n bytes of buf in place (0x10 c -> c - 0x40); esc: the previous chunk
-# ended on an escape byte. Returns (decoded length << 1) | (this chunk ends on an escape byte).
+# ended on an escape byte. Returns (decoded length << 1) | (this chunk ends on an escape byte), or -1 for a
+# Ctrl-C: never part of the data, so an interrupt that came as a byte (the board was compiling then).
 @micropython.viper
 def _belay_unesc(buf, n: int, esc: int) -> int:
     p = ptr8(buf)
@@ -24,6 +25,8 @@ def _belay_unesc(buf, n: int, esc: int) -> int:
             esc = 0
         elif c == 0x10:
             esc = 1
+        elif c == 3:
+            return -1
         else:
             p[j] = c
             j += 1

@@ -79,6 +79,8 @@ def _belay_recv(final, total, size, z):
                     self.used -= 32
                     grant("\x06")
                 n = _belay.ue(b, k, self.esc)
+                if n < 0:
+                    raise KeyboardInterrupt
                 self.esc = n & 1
                 n >>= 1
             return n

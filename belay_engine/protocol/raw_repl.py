@@ -145,9 +145,11 @@ class RawRepl:
         ConnectionLost
             The link dropped.
         """
+        if any(byte in stdin for byte in CONTROL_BYTES):
+            raise ValueError("raw REPL control bytes cannot be sent as program input")  # before the code runs
         acknowledgement = self._send(code)
         if stdin:
-            self.write_to_program(stdin)
+            self.transport.write(stdin)
         return Reply(self, RawReplFramer(acknowledgement), timeout)
 
     def exec(
@@ -299,6 +301,24 @@ class Reply:
                     self._finished = True
                 self._pending.append(event)
         return self._pending.popleft()
+
+    def finish(self, timeout: float) -> bool:
+        """Read the reply to its end, dropping its events, for at most `timeout` seconds; whether it ended.
+
+        For code already interrupted: a second Ctrl-C could reach the board just as it goes idle.
+        """
+        deadline = Deadline(timeout)
+        self._pending.clear()
+        while not self._finished:
+            try:
+                data = self._repl._read(deadline, "the end of the interrupted code")
+            except BoardTimeoutError:
+                return False
+            for event in self._framer.feed(data):
+                if isinstance(event, Finished):
+                    self._repl._buffer = event.leftover + self._repl._buffer
+                    self._finished = True
+        return True
 
     def close(self) -> None:
         """Stop the code if it still runs (Ctrl-C, then read its reply to the end)."""

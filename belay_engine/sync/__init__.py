@@ -122,11 +122,18 @@ def sync_helpers(device: Any) -> Iterator[BoardState]:
         state.installed = True
     try:
         yield state
-    finally:
-        if not state.roomy and state.generation == device.generation:
-            state.installed = False
-            with suppress(ConnectionLost):  # a board that is gone has freed them already
-                device._execute("del " + ",".join(f"_belay.{name}" for name in _HELPER_NAMES))
+    except BaseException:
+        with suppress(Exception):  # the error on its way out says what went wrong, not the clean-up
+            _remove_helpers(device, state)
+        raise
+    _remove_helpers(device, state)
+
+
+def _remove_helpers(device: Any, state: BoardState) -> None:
+    if not state.roomy and state.installed and state.generation == device.generation:
+        state.installed = False
+        with suppress(ConnectionLost):  # a board that is gone has freed them already
+            device._execute("del " + ",".join(f"_belay.{name}" for name in _HELPER_NAMES))
 
 
 def tree_digest(entries: list[RemoteEntry], sha256: bool) -> str:
@@ -205,6 +212,11 @@ def sync(
     with sync_helpers(device) as state:
         _report(progress_update, description="Fetching remote hashes...")
         remote = remote_tree(device, state, dst)
+        leftovers = [e.path for e in remote if not e.is_dir and e.path.endswith(TEMPORARY_SUFFIX)]
+        if leftovers:
+            # Left by an interrupted upload: removed whatever `keep` says (a kept folder may hold one).
+            device._execute(f"_belay.rm({[_board_path(dst, p) for p in leftovers]!r},[])")
+            remote = [e for e in remote if e.path not in leftovers]
         delete = not single and keep_patterns is not None
         keep_spec = pathspec.GitIgnoreSpec.from_lines(keep_patterns or [])
         plan = make_plan(files, folders, remote, content_hash, keep_spec, delete=delete)

@@ -24,7 +24,7 @@ GRANT = b"\x06"
 WINDOW_BITS = 10
 #: File bytes between two progress reports (enough to show a slow link moving, few enough for a widget).
 REPORT_EVERY = 1024
-#: Seconds a transfer may take beyond what its bytes need at this many bytes per second (a slow UART).
+#: Seconds a transfer may take beyond what its bytes need at this many bytes per second (a slow UART or flash).
 SLOWEST_LINK = 1000
 
 
@@ -86,8 +86,11 @@ def send_file(
     sent = min(FIRST_CREDIT, len(wire))
     reported = 0
     credit = 0
+    ended = False
+    # The board inflates and writes every file byte: a time limit by what it writes, not by what it receives.
+    timeout = 10 + max(len(wire), len(data)) / SLOWEST_LINK
     with device._wire() as repl:
-        events = repl.execute(code.encode(), timeout=10 + len(wire) / SLOWEST_LINK, stdin=wire[:sent])
+        events = repl.execute(code.encode(), timeout=timeout, stdin=wire[:sent])
         try:
             for event in events:
                 if isinstance(event, Output):
@@ -104,10 +107,12 @@ def send_file(
                             reported = done
                 elif isinstance(event, ErrorOutput):
                     errors.append(event.data)
+            ended = True
         finally:
             events.close()  # stops the board if the host was interrupted
-            if errors or sent < len(wire):
-                # Bytes sent but not read wait on the REPL's input line: clear it before the next command.
+            if errors or not ended:
+                # Bytes sent but not read (all of a small file may be) wait on the REPL's input line, where they
+                # would join the next command: clear it.
                 with suppress(ConnectionLost):  # the board is gone; the error on its way out says so
                     repl.clear_input_line()
     if errors:

@@ -4,6 +4,7 @@ import contextlib
 import os
 import pty
 import select
+import signal
 import subprocess
 import tty
 from collections.abc import Sequence
@@ -78,13 +79,16 @@ class PtyProcess:
         except OSError as error:
             raise self._lost(error) from error
 
-    def wait_channel(self) -> str:
-        """What the child is blocked on (``wait_woken``: reading its terminal), or ``""`` if unknown."""
+    def catches_sigint(self) -> bool:
+        """Whether the child has a SIGINT handler now: MicroPython installs one only while it runs code."""
         try:
-            with open(f"/proc/{self.pid}/wchan") as file:
-                return file.read()
-        except OSError:
-            return ""
+            with open(f"/proc/{self.pid}/status") as file:
+                for line in file:
+                    if line.startswith("SigCgt:"):
+                        return bool(int(line.split()[1], 16) & (1 << (signal.SIGINT - 1)))
+        except (OSError, ValueError):
+            pass
+        return False
 
     def interrupt(self) -> None:
         """Send SIGINT to the child (and only to it)."""

@@ -265,12 +265,8 @@ class VirtualBoardTransport(Transport):
 
     def _ctrl_c(self) -> None:
         if not self._reading.acquire(blocking=False):
-            # Another thread is reading, so all output so far has been taken: the code runs unless the process
-            # is blocked reading its terminal (it has just finished).
-            if self._busy() and self._process.wait_channel() != "wait_woken":
-                self._process.interrupt()
-            else:
-                self._send(b"\x03")
+            # Another thread is reading, so all output so far has been taken.
+            self._interrupt_or_send()
             return
         try:
             self._ctrl_c_read_ahead()
@@ -286,8 +282,13 @@ class VirtualBoardTransport(Transport):
             data = self._process.read(65536, 0)
             self._injected += data
             self._watch_output(data)
-        # Still busy: interrupt, unless the process is blocked reading its terminal (it is idle after all).
-        if self._busy() and (self._mode == _EXECUTING or self._process.wait_channel() != "wait_woken"):
+        self._interrupt_or_send()
+
+    def _interrupt_or_send(self) -> None:
+        # A board's UART turns Ctrl-C into KeyboardInterrupt only while MicroPython runs code (its interrupt
+        # character is set); otherwise the byte is input like any other. The unix port catches SIGINT exactly
+        # then: before that (still compiling) or after (finished), a SIGINT would kill it, so the byte goes in.
+        if self._busy() and self._process.catches_sigint():
             self._process.interrupt()
             return
         if self._mode in (_RAW, _PASTE):

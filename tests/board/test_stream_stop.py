@@ -128,3 +128,51 @@ def test_stop_right_after_the_start_ends_the_stream_whatever_it_was_doing(device
         if produced:
             assert device("cleaned") is True  # a generator that ran had its finally run
         assert device("produced") == produced  # and nothing runs on the board any more
+
+
+@pytest.mark.parametrize("pause_ms", [0, 2, 10])
+def test_calls_from_another_thread_pause_and_resume_a_stream_read_in_the_background(device, guarded, pause_ms):
+    stream = guarded(pause_ms)
+    thread, received, errors = _consume_in_thread(stream)
+    _wait_for(lambda: len(received) >= 3)
+    results = []
+    for _ in range(20):
+        results.append(device("1 + 1"))
+    before = len(received)
+    _wait_for(lambda: len(received) > before + 3)  # the stream goes on after the calls
+    stream.request_stop()
+    thread.join(10)
+    assert not thread.is_alive()
+    assert errors == []
+    assert results == [2] * 20
+    assert received == list(range(1, len(received) + 1))  # nothing lost, nothing twice
+    assert device("cleaned") is True
+
+
+def test_stop_before_the_first_value_interrupts_the_generator_at_once(board_root):
+    from belay_engine import Device
+
+    with Device(f"virtual:{board_root}") as device:
+        device("cleaned = False")
+
+        @device.task
+        def slow_start():
+            import time
+
+            global cleaned
+            try:
+                open("/started", "w").close()  # seen from the host without a call, which would pause the stream
+                time.sleep(5)
+                yield 1
+            finally:
+                cleaned = True
+
+        stream = slow_start()
+        thread, received, errors = _consume_in_thread(stream)
+        _wait_for(lambda: (board_root / "started").exists())
+        stream.request_stop()
+        thread.join(10)
+        assert not thread.is_alive()
+        assert errors == []
+        assert received == []  # interrupted in its 5 s sleep, before the first value
+        assert device("cleaned") is True

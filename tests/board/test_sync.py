@@ -431,3 +431,45 @@ def test_a_file_whose_upload_command_needs_a_raw_paste_arrives_whole(synced):
     make_tree(source, {relative: bytes(range(256)) * 10})
     device.sync(source)
     assert (root / relative).read_bytes() == bytes(range(256)) * 10
+
+
+def test_a_file_interrupted_before_the_board_read_it_leaves_nothing_on_the_repl_line(synced):
+    import os
+    import signal
+    import threading
+
+    device, source, root = synced
+    make_tree(source, {"first.txt": "installs the helpers"})
+    device.sync(source)
+    # A board slow to open the file (flash): it has not read the file's bytes, all sent with the command, when
+    # the host is interrupted. Left on the REPL's input line they would run as the front of the next command.
+    device("_belay.u0=_belay.u\ndef _slow(*a):\n import time\n time.sleep(3)\n _belay.u0(*a)\n_belay.u=_slow")
+    make_tree(source, {"evil.py": "open('/ran', 'w').close()\n"})
+    timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))  # Ctrl-C in the terminal
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            device.sync(source, minify=False)
+    finally:
+        timer.cancel()
+    assert device("1 + 1") == 2
+    assert not (root / "ran").exists()
+    assert not (root / "evil.py").exists()
+    device("_belay.u=_belay.u0")
+    device.sync(source, minify=False)
+    assert (root / "evil.py").read_text() == "open('/ran', 'w').close()\n"
+
+
+def test_a_leftover_temporary_file_goes_even_where_keep_protects_the_folder(synced):
+    device, source, root = synced
+    make_tree(source, {"lib/a.py": "X = 1\n"})
+    (root / "lib").mkdir()
+    (root / "lib" / "gone.py.belay-tmp").write_bytes(b"half a file")
+    device.sync(source, keep=True)
+    assert sorted(p.name for p in (root / "lib").iterdir()) == ["a.py"]
+
+
+def test_program_input_with_a_control_byte_is_refused_before_the_code_runs(device):
+    with device._wire() as repl, pytest.raises(ValueError, match="control bytes"):
+        repl.execute(b"import sys\nsys.stdin.read(1)", stdin=b"\x04")
+    assert device("1 + 1") == 2

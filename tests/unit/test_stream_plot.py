@@ -6,6 +6,7 @@ import threading
 import pandas
 import pytest
 
+from belay_jupyter.widgets import stream_plot
 from belay_jupyter.widgets.series import SeriesTable, value_points
 from belay_jupyter.widgets.stream_plot import StreamPlot
 from belay_jupyter.widgets.throttle import FrameThrottle
@@ -161,7 +162,9 @@ def test_a_window_below_one_value_is_refused():
         StreamPlot(iter(()), window=0)
 
 
-def test_the_static_image_is_a_png_and_the_bundle_has_text():
+def test_the_static_image_is_a_png_and_the_bundle_has_text(monkeypatch):
+    # Not in terminal IPython, whatever shell earlier tests left behind: a front end that shows images.
+    monkeypatch.setattr(stream_plot, "_terminal", lambda: False)
     live = run([(i, i * i) for i in range(50)])
     bundle = live._repr_mimebundle_()
     assert bundle["image/png"].startswith(PNG_SIGNATURE)
