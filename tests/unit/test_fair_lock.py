@@ -35,8 +35,11 @@ def test_a_release_hands_the_lock_to_the_waiting_thread_before_the_releaser_can_
     thread = threading.Thread(target=waiter)
     thread.start()
     waiting.wait()
-    while not lock._turns:  # the waiter has queued its turn
+    for _ in range(5000):  # until the waiter has queued its turn (at most 5 s)
+        if lock._turns:
+            break
         threading.Event().wait(0.001)
+    assert lock._turns
     lock.release()
     lock.acquire()  # a plain Lock could let this thread win again; the waiter goes first
     order.append("releaser")
