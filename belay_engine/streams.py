@@ -15,6 +15,8 @@ from .tracebacks import SourceLocation
 
 #: Read by the board's stream loop between two values: stop pushing, keep the generator.
 PAUSE = b"\x06"
+#: Seconds a stopped generator has to reach its next value (and see a pause) before it gets a Ctrl-C.
+PAUSE_GRACE = 0.25
 
 
 class TaskStream:
@@ -113,16 +115,26 @@ class TaskStream:
             self._stop_on_request(repl)  # the Ctrl-C came too early or too late to end the exchange: stop here
 
     def request_stop(self) -> None:
-        """End the stream from any thread: the board's generator is interrupted and its ``finally`` runs.
+        """End the stream from any thread: the board's generator is stopped and its ``finally`` runs.
 
-        While the consumer waits on the board, this sends Ctrl-C at once (the board raises
-        ``KeyboardInterrupt`` inside the generator) and the consumer's ``next`` ends the stream as if it
-        were exhausted; otherwise the consumer's next ``next`` stops the board's generator. Values already
-        received are still delivered.
+        While the consumer waits on the board, the board's loop is asked to pause at its next value (then the
+        generator is closed there); one that yields nothing for `PAUSE_GRACE` seconds (sleeping, blocked) is
+        interrupted with Ctrl-C. The consumer's ``next`` then ends the stream as if it were exhausted; values
+        already received are still delivered.
         """
         with self._control:
             self._stop_requested = True
             self._send_control()
+        escalation = threading.Timer(PAUSE_GRACE, self._interrupt_if_still_waiting)
+        escalation.daemon = True
+        escalation.start()
+
+    def _interrupt_if_still_waiting(self) -> None:
+        with self._control:
+            repl = self._device._repl
+            if self._waiting and not self._interrupted and repl is not None:
+                self._interrupted = True
+                repl.transport.write(CTRL_C)
 
     def request_pause(self) -> None:
         """From another thread that needs the link: make the consumer's wait end by pausing the board's generator.
@@ -147,37 +159,52 @@ class TaskStream:
                 self._send_control()  # a request made before this exchange started
 
     def _send_control(self) -> None:
-        """Write a requested Ctrl-C or pause byte into this stream's running exchange (with `_control` held)."""
+        """Write a requested pause byte into this stream's running exchange (with `_control` held)."""
         repl = self._device._repl
         if not self._waiting or repl is None:
             return
-        if self._stop_requested and not self._interrupted:
-            self._interrupted = True
-            repl.transport.write(CTRL_C)
-        elif self._pause_wanted and not self._pause_sent and not self._interrupted:
+        if (self._stop_requested or self._pause_wanted) and not self._pause_sent and not self._interrupted:
             # Never after a Ctrl-C: the byte would be left on the REPL's input line once the exchange ended.
             self._pause_sent = True
             repl.transport.write(PAUSE)
 
     def _stop_on_request(self, repl: RawRepl) -> None:
-        """End the stream after `request_stop` (link held): stop the board's generator and close it there.
-
-        Values already received stay to be delivered.
-        """
-        received = list(self._values)
-        events = self._events
-        if events is not None and self._interrupted and events.finish(repl.interrupt_timeout):
-            self._events = None  # the Ctrl-C sent ended it (what came after the request is dropped)
-            self._device._active_stream = None
-        if self._events is not None:
-            self._stop()
-        self._values = deque(received)
-        self._done = True
+        """End the stream after `request_stop` (link held); values received up to the stop stay to be delivered."""
+        self._halt(repl)
         self._errors.clear()
-        # A Ctrl-C between two values lands in the engine's loop, not in the generator: closing the
-        # generator runs its `finally` then (a no-op when the interrupt already ended it).
-        repl.exec(f"(lambda g:g and g.close())(_belay.o.pop({self._key!r},None))".encode())
         self._output.finish()
+
+    def _halt(self, repl: RawRepl) -> None:
+        """Leave the board idle with this stream's generator closed there (its ``finally`` run), link held.
+
+        A running exchange is asked to pause first: interrupting a board that is busy allocating (a stream
+        is) can leave the unix port's heap locked. Only a generator that yields nothing for `PAUSE_GRACE`
+        seconds is interrupted with Ctrl-C, once.
+        """
+        self._done = True
+        events, self._events = self._events, None
+        if events is not None:
+            self._device._active_stream = None
+            ended = events.finished
+            if not ended and not self._interrupted:
+                with self._control:
+                    send_pause, self._pause_sent = not self._pause_sent, True
+                if send_pause:
+                    repl.transport.write(PAUSE)
+                ended = events.finish(PAUSE_GRACE, self._keep_values)  # values up to the pause are kept
+            if not ended and self._interrupted:
+                ended = events.finish(repl.interrupt_timeout)  # the Ctrl-C sent already: a second one could
+                # reach the board just as it goes idle
+            if not ended:
+                with self._control:
+                    self._interrupted = True
+                events.close()  # Ctrl-C and read to the prompt
+        if self._pause_sent:
+            repl.clear_input_line()  # a pause byte the board may not have read
+        with self._control:
+            self._pause_wanted = self._pause_sent = False
+        # Closing the generator runs its `finally` (a no-op when an interrupt ended it already).
+        repl.exec(f"(lambda g:g and g.close())(_belay.o.pop({self._key!r},None))".encode())
 
     def send(self, value: Any) -> Any:
         """Advance like `next`; a pushed stream cannot deliver a value into the board's generator.
@@ -193,7 +220,7 @@ class TaskStream:
         return next(self)
 
     def close(self) -> None:
-        """Stop the generator on the board (Ctrl-C if it is running) and drop what was buffered."""
+        """Stop the generator on the board (its ``finally`` runs) and drop what was buffered."""
         if self._done:
             return
         with self._device._wire(self):
@@ -264,15 +291,21 @@ class TaskStream:
         with self._control:
             self._pause_wanted = self._pause_sent = False
 
+    def _keep_values(self, event: Event) -> None:
+        """Take the values and output of a reply that is being wound down; its end and errors do not matter."""
+        if isinstance(event, Output):
+            for item in self._parser.feed(event.data):
+                if type(item) is bytes:
+                    self._output.write(item)
+                elif item[0] == YIELDED:
+                    self._values.append(parse_value(item[1], self._trusted))
+                elif item[0] == PAUSED:
+                    self._paused = True
+
     def _stop(self) -> None:
-        """Stop the board's generator and forget it (called with the link held)."""
-        self._done = True
+        """Stop the board's generator and forget it and what was buffered (called with the link held)."""
+        self._halt(self._device._repl)
         self._values.clear()
-        events, self._events = self._events, None
-        if events is not None:
-            self._device._active_stream = None
-            events.close()  # Ctrl-C and read to the prompt
-        self._device.release_later(self._key, self._generation)
 
 
 def lockstep_stream(

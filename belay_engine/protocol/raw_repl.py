@@ -302,22 +302,33 @@ class Reply:
                 self._pending.append(event)
         return self._pending.popleft()
 
-    def finish(self, timeout: float) -> bool:
-        """Read the reply to its end, dropping its events, for at most `timeout` seconds; whether it ended.
+    @property
+    def finished(self) -> bool:
+        """Whether the reply has ended (or was stopped)."""
+        return self._finished
 
-        For code already interrupted: a second Ctrl-C could reach the board just as it goes idle.
+    def finish(self, timeout: float, on_event: Optional[Callable[[Event], None]] = None) -> bool:
+        """Read the reply to its end for at most `timeout` seconds; whether it ended.
+
+        The events read go to `on_event`, or are dropped.
         """
         deadline = Deadline(timeout)
-        self._pending.clear()
+        pending, self._pending = list(self._pending), deque()
         while not self._finished:
             try:
-                data = self._repl._read(deadline, "the end of the interrupted code")
+                data = self._repl._read(deadline, "the end of the stopped code")
             except BoardTimeoutError:
+                self._pending.extend(pending)
                 return False
             for event in self._framer.feed(data):
                 if isinstance(event, Finished):
                     self._repl._buffer = event.leftover + self._repl._buffer
                     self._finished = True
+                pending.append(event)
+            if on_event is not None:
+                for event in pending:
+                    on_event(event)
+                pending = []
         return True
 
     def close(self) -> None:

@@ -60,7 +60,18 @@ def test_stop_from_another_thread_runs_the_generators_finally(device, guarded):
     assert not thread.is_alive()
     assert errors == []
     assert device("cleaned") is True
-    assert received == list(range(1, len(received) + 1))
+    assert received == list(range(1, device("produced") + 1))  # every value the board produced, once
+
+
+def test_a_fast_stream_stopped_from_another_thread_keeps_every_value_the_board_produced(device, guarded):
+    stream = guarded(0)  # no pause between values: hundreds are on the wire when Stop comes
+    thread, received, errors = _consume_in_thread(stream)
+    _wait_for(lambda: len(received) >= 1000)
+    stream.request_stop()
+    thread.join(10)
+    assert errors == []
+    assert received == list(range(1, device("produced") + 1))
+    assert device("cleaned") is True
 
 
 def test_device_is_usable_after_a_requested_stop(device, guarded):
