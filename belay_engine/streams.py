@@ -251,17 +251,21 @@ class TaskStream:
         self._paused = False
         self._device._active_stream = weakref.ref(self)
 
+    def _take_output(self, data: bytes, strict: bool = True) -> None:
+        """Values, the pause record and printed text from the board's stdout; other records raise if `strict`."""
+        for item in self._parser.feed(data):
+            if type(item) is bytes:
+                self._output.write(item)
+            elif item[0] == YIELDED:
+                self._values.append(parse_value(item[1], self._trusted))
+            elif item[0] == PAUSED:
+                self._paused = True
+            elif strict:
+                raise unexpected_record(*item)
+
     def _handle(self, event: Event) -> None:
         if isinstance(event, Output):
-            for item in self._parser.feed(event.data):
-                if type(item) is bytes:
-                    self._output.write(item)
-                elif item[0] == YIELDED:
-                    self._values.append(parse_value(item[1], self._trusted))
-                elif item[0] == PAUSED:
-                    self._paused = True
-                else:
-                    raise unexpected_record(*item)
+            self._take_output(event.data)
         elif isinstance(event, ErrorOutput):
             self._errors.append(event.data)
         elif isinstance(event, Finished):
@@ -294,13 +298,7 @@ class TaskStream:
     def _keep_values(self, event: Event) -> None:
         """Take the values and output of a reply that is being wound down; its end and errors do not matter."""
         if isinstance(event, Output):
-            for item in self._parser.feed(event.data):
-                if type(item) is bytes:
-                    self._output.write(item)
-                elif item[0] == YIELDED:
-                    self._values.append(parse_value(item[1], self._trusted))
-                elif item[0] == PAUSED:
-                    self._paused = True
+            self._take_output(event.data, strict=False)
 
     def _stop(self) -> None:
         """Stop the board's generator and forget it and what was buffered (called with the link held)."""
