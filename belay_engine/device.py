@@ -454,6 +454,10 @@ class Device(metaclass=DeviceMeta):
                 return None  # the replay has just run it
             return self._execute(code, **options)
 
+    def _streaming(self) -> Any:
+        """The stream whose exchange runs on the board now (it holds a weak reference), or None."""
+        return self._active_stream() if self._active_stream is not None else None
+
     @contextmanager
     def _wire(self, stream: Any = None) -> Iterator[RawRepl]:
         """Hold the link for one exchange: pause another stream, flush proxy releases, then hand out the REPL."""
@@ -462,7 +466,7 @@ class Device(metaclass=DeviceMeta):
             raise RuntimeError("the board is busy with another call from this thread (is board output calling it?)")
         if not self._lock.acquire(blocking=False):
             # A stream read on another thread may hold the link while it waits for values: ask it to pause.
-            active = self._active_stream() if self._active_stream is not None else None
+            active = self._streaming()
             if active is not None and active is not stream:
                 active.request_pause()
             if not self._lock.acquire(timeout=self._timeout * 6):
@@ -474,7 +478,7 @@ class Device(metaclass=DeviceMeta):
                 raise ConnectionLost("the device is closed; create a new Device or call reconnect()")
             while self._abandoned:
                 self._abandoned.pop()()
-            active = self._active_stream() if self._active_stream is not None else None
+            active = self._streaming()
             if active is not None and active is not stream:
                 active._pause(repl)
             if self._pending_releases:

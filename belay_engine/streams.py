@@ -106,13 +106,10 @@ class TaskStream:
                 self._stop()
             raise
         self._set_waiting(False)
-        if self._events is None and self._pause_sent and not self._paused:
-            # The generator ended before the board read the pause request: drop the byte from the REPL's input.
-            repl.clear_input_line()
         if self._events is None:
-            self._pause_sent = self._pause_wanted = False
+            self._settle_pause(repl)
         if self._stop_requested and not self._done:
-            self._stop_on_request(repl)  # the Ctrl-C came too early or too late to end the exchange: stop here
+            self._stop_on_request(repl)  # requested while values arrived, or while the stream paused: stop here
 
     def request_stop(self) -> None:
         """End the stream from any thread: the board's generator is stopped and its ``finally`` runs.
@@ -187,10 +184,7 @@ class TaskStream:
             self._device._active_stream = None
             ended = events.finished
             if not ended and not self._interrupted:
-                with self._control:
-                    send_pause, self._pause_sent = not self._pause_sent, True
-                if send_pause:
-                    repl.transport.write(PAUSE)
+                self._send_pause_once(repl)
                 ended = events.finish(PAUSE_GRACE, self._keep_values)  # values up to the pause are kept
             if not ended and self._interrupted:
                 ended = events.finish(repl.interrupt_timeout)  # the Ctrl-C sent already: a second one could
@@ -199,10 +193,7 @@ class TaskStream:
                 with self._control:
                     self._interrupted = True
                 events.close()  # Ctrl-C and read to the prompt
-        if self._pause_sent:
-            repl.clear_input_line()  # a pause byte the board may not have read
-        with self._control:
-            self._pause_wanted = self._pause_sent = False
+        self._settle_pause(repl)
         # Closing the generator runs its `finally` (a no-op when an interrupt ended it already).
         repl.exec(f"(lambda g:g and g.close())(_belay.o.pop({self._key!r},None))".encode())
 
@@ -281,17 +272,26 @@ class TaskStream:
 
     def _pause(self, repl: RawRepl) -> None:
         """Ask the board to stop pushing and keep the generator (called with the link held)."""
+        self._send_pause_once(repl)
+        while self._events is not None:
+            self._handle(next(self._events))
+        self._settle_pause(repl)
+
+    def _send_pause_once(self, repl: RawRepl) -> None:
+        """Write the pause byte into the running exchange unless it went already (link held).
+
+        The consumer thread may have sent it at another thread's request and then left with values before the
+        board answered: a second byte would be left on the REPL's input line.
+        """
         with self._control:
-            # The consumer thread may have sent the byte already, at another thread's request, and then left
-            # with values before the board answered: a second byte would be left on the REPL's input line.
             already_sent, self._pause_sent = self._pause_sent, True
         if not already_sent:
             repl.write_to_program(PAUSE)
-        while self._events is not None:
-            self._handle(next(self._events))
-        if not self._paused:
-            # The generator ended before the board read the request: drop the byte from the REPL's input.
-            repl.clear_input_line()
+
+    def _settle_pause(self, repl: RawRepl) -> None:
+        """Once this stream's exchange has ended: drop a pause byte the board never read, forget pause requests."""
+        if self._pause_sent and not self._paused:
+            repl.clear_input_line()  # the generator ended (or was interrupted) before it read the byte
         with self._control:
             self._pause_wanted = self._pause_sent = False
 

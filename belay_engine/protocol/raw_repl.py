@@ -295,12 +295,16 @@ class Reply:
             except BaseException:
                 self.close()  # an interrupt or a deadline while waiting: stop the board code
                 raise
-            for event in framer.feed(data):
-                if isinstance(event, Finished):
-                    self._repl._buffer = event.leftover + self._repl._buffer
-                    self._finished = True
-                self._pending.append(event)
+            self._take(data)
         return self._pending.popleft()
+
+    def _take(self, data: bytes) -> None:
+        """Queue the events in `data`; at the reply's end, give the bytes after it back to the REPL."""
+        for event in self._framer.feed(data):
+            if isinstance(event, Finished):
+                self._repl._buffer = event.leftover + self._repl._buffer
+                self._finished = True
+            self._pending.append(event)
 
     @property
     def finished(self) -> bool:
@@ -313,23 +317,18 @@ class Reply:
         The events read go to `on_event`, or are dropped.
         """
         deadline = Deadline(timeout)
-        pending, self._pending = list(self._pending), deque()
-        while not self._finished:
+        while True:
+            while self._pending:
+                event = self._pending.popleft()
+                if on_event is not None:
+                    on_event(event)
+            if self._finished:
+                return True
             try:
                 data = self._repl._read(deadline, "the end of the stopped code")
             except BoardTimeoutError:
-                self._pending.extend(pending)
                 return False
-            for event in self._framer.feed(data):
-                if isinstance(event, Finished):
-                    self._repl._buffer = event.leftover + self._repl._buffer
-                    self._finished = True
-                pending.append(event)
-            if on_event is not None:
-                for event in pending:
-                    on_event(event)
-                pending = []
-        return True
+            self._take(data)
 
     def close(self) -> None:
         """Stop the code if it still runs (Ctrl-C, then read its reply to the end)."""

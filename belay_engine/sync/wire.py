@@ -69,8 +69,8 @@ def send_file(
     *,
     compress: bool,
     on_sent: Optional[Callable[[int], None]] = None,
-) -> int:
-    """Stream `data` into a temporary board file, then rename it to `final`; return the wire bytes sent.
+) -> None:
+    """Stream `data` into a temporary board file, then rename it to `final`.
 
     Needs the sync helpers on the board. `on_sent(n)` is told how many of the file's bytes reached the board,
     as they do. A board error (a full filesystem, say) stops the transfer; the old `final` stays as it was.
@@ -119,4 +119,3 @@ def send_file(
         raise device.board_exception(b"".join(errors))
     if on_sent is not None and reported < len(data):
         on_sent(len(data) - reported)
-    return len(wire)
