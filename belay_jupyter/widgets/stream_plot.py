@@ -10,7 +10,7 @@ import bqplot
 import ipywidgets
 import numpy
 
-from .frontend import widget_frontend
+from .frontend import execution_count, terminal_ipython, widget_frontend
 from .series import SeriesTable
 from .static_image import series_png
 from .throttle import FrameThrottle
@@ -277,9 +277,9 @@ class StreamPlot:
         return f"<StreamPlot {self.state}: {len(self._table)} values>"
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
-        if _terminal() or (include is not None and "image/png" not in include):
+        if terminal_ipython() or (include is not None and "image/png" not in include):
             return {"text/plain": repr(self)}  # text is all that is shown: no PNG to render
-        if self._shown_in_cell is not None and self._shown_in_cell == _execution_count():
+        if self._shown_in_cell is not None and self._shown_in_cell == execution_count():
             # `plot(...)` as a cell's last expression: the plot is on screen already, above this result.
             return {"text/plain": repr(self)}
         return self._bundle()
@@ -303,7 +303,7 @@ class StreamPlot:
             display({"text/plain": repr(self)}, raw=True)
             return self
         self._display_handle = display(self._bundle(), raw=True, display_id=True)
-        self._shown_in_cell = _execution_count()
+        self._shown_in_cell = execution_count()
         return self
 
     def _update_display(self) -> None:
@@ -312,21 +312,6 @@ class StreamPlot:
         # The kernel may be shutting down; the widget view is up to date anyway.
         with contextlib.suppress(Exception):
             self._display_handle.update(self._bundle(), raw=True)
-
-
-def _terminal() -> bool:
-    # Terminal IPython: a shell without a kernel, so neither widgets nor images are shown.
-    from IPython import get_ipython
-
-    shell = get_ipython()
-    return shell is not None and getattr(shell, "kernel", None) is None
-
-
-def _execution_count() -> Optional[int]:
-    from IPython import get_ipython
-
-    shell = get_ipython()
-    return None if shell is None else shell.execution_count
 
 
 def plot(stream: Any, window: int = 200, fps: float = 20.0, *, title: Optional[str] = None) -> StreamPlot:

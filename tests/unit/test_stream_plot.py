@@ -164,7 +164,7 @@ def test_a_window_below_one_value_is_refused():
 
 def test_the_static_image_is_a_png_and_the_bundle_has_text(monkeypatch):
     # Not in terminal IPython, whatever shell earlier tests left behind: a front end that shows images.
-    monkeypatch.setattr(stream_plot, "_terminal", lambda: False)
+    monkeypatch.setattr(stream_plot, "terminal_ipython", lambda: False)
     live = run([(i, i * i) for i in range(50)])
     bundle = live._repr_mimebundle_()
     assert bundle["image/png"].startswith(PNG_SIGNATURE)
