@@ -42,6 +42,14 @@ def _consume_in_thread(stream):
     return thread, received, errors
 
 
+def _stop_and_wait(stream, thread, errors):
+    """Stop the stream from this thread; its consumer thread must end without an error."""
+    stream.request_stop()
+    thread.join(10)
+    assert not thread.is_alive()
+    assert errors == []
+
+
 def _wait_for(condition, seconds=10.0):
     event = threading.Event()
     for _ in range(int(seconds * 100)):
@@ -55,10 +63,7 @@ def test_stop_from_another_thread_runs_the_generators_finally(device, guarded):
     stream = guarded(5)
     thread, received, errors = _consume_in_thread(stream)
     _wait_for(lambda: len(received) >= 3)
-    stream.request_stop()
-    thread.join(10)
-    assert not thread.is_alive()
-    assert errors == []
+    _stop_and_wait(stream, thread, errors)
     assert device("cleaned") is True
     assert received == list(range(1, device("produced") + 1))  # every value the board produced, once
 
@@ -67,9 +72,7 @@ def test_a_fast_stream_stopped_from_another_thread_keeps_every_value_the_board_p
     stream = guarded(0)  # no pause between values: hundreds are on the wire when Stop comes
     thread, received, errors = _consume_in_thread(stream)
     _wait_for(lambda: len(received) >= 1000)
-    stream.request_stop()
-    thread.join(10)
-    assert errors == []
+    _stop_and_wait(stream, thread, errors)
     assert received == list(range(1, device("produced") + 1))
     assert device("cleaned") is True
 
@@ -93,10 +96,7 @@ def test_stop_interrupts_a_generator_sleeping_between_values(device, guarded):
     stream = guarded(5000)
     thread, received, errors = _consume_in_thread(stream)
     _wait_for(lambda: len(received) >= 1)
-    stream.request_stop()
-    thread.join(10)
-    assert not thread.is_alive()
-    assert errors == []
+    _stop_and_wait(stream, thread, errors)
     # The generator was interrupted in its 5 s sleep: the second value was never produced.
     assert device("produced") == 1
     assert device("cleaned") is True
@@ -130,10 +130,7 @@ def test_stop_right_after_the_start_ends_the_stream_whatever_it_was_doing(device
         device("cleaned = False\nproduced = 0")
         stream = guarded(5)
         thread, _, errors = _consume_in_thread(stream)
-        stream.request_stop()
-        thread.join(10)
-        assert not thread.is_alive()
-        assert errors == []
+        _stop_and_wait(stream, thread, errors)
         produced = device("produced")
         if produced:
             assert device("cleaned") is True  # a generator that ran had its finally run
@@ -150,10 +147,7 @@ def test_calls_from_another_thread_pause_and_resume_a_stream_read_in_the_backgro
         results.append(device("1 + 1"))
     before = len(received)
     _wait_for(lambda: len(received) > before + 3)  # the stream goes on after the calls
-    stream.request_stop()
-    thread.join(10)
-    assert not thread.is_alive()
-    assert errors == []
+    _stop_and_wait(stream, thread, errors)
     assert results == [2] * 20
     assert received == list(range(1, len(received) + 1))  # nothing lost, nothing twice
     assert device("cleaned") is True
@@ -180,9 +174,6 @@ def test_stop_before_the_first_value_interrupts_the_generator_at_once(board_root
         stream = slow_start()
         thread, received, errors = _consume_in_thread(stream)
         _wait_for(lambda: (board_root / "started").exists())
-        stream.request_stop()
-        thread.join(10)
-        assert not thread.is_alive()
-        assert errors == []
+        _stop_and_wait(stream, thread, errors)
         assert received == []  # interrupted in its 5 s sleep, before the first value
         assert device("cleaned") is True
