@@ -101,8 +101,13 @@ class Device(metaclass=DeviceMeta):
                 raise TypeError("give the port once: as `port` or as Belay's `device`, not both")
             port = device
         self._port = port
-        self._connect_options = {"baudrate": baudrate, "exclusive": exclusive}
-        self._credentials = (user, password)
+        self._connect_options = {
+            "baudrate": baudrate,
+            "exclusive": exclusive,
+            "user": user,
+            "password": password,
+            "timeout": timeout,
+        }
         self._timeout = timeout
         self.attempts = attempts
         self.auto_sync_time = auto_sync_time

@@ -15,9 +15,14 @@ SCHEMES = {
     "serial": ("belay_engine.transports.serial", "SerialTransport"),
     "process": ("belay_engine.transports.process", "ProcessTransport"),
     "virtual": ("belay_engine.virtual.transport", "VirtualBoardTransport"),
+    "telnet": ("belay_engine.transports.telnet", "TelnetTransport"),
+    "webrepl": ("belay_engine.transports.webrepl", "WebreplTransport"),
 }
 
 _IP_ADDRESS = re.compile(r"^\d{1,3}(\.\d{1,3}){3}(:\d+)?$")
+#: ``host:port`` with no scheme and no path: a telnet REPL (``COM3`` and device paths never match).
+_HOST_AND_PORT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]*:\d{1,5}$")
+TELNET_PORT = 23
 VIRTUAL_PREFIX = "virtual:"
 
 
@@ -33,11 +38,19 @@ def classify_port(port: str) -> str:
         return "process"
     if port.startswith(("ws://", "wss://")):
         return "webrepl"
-    if _IP_ADDRESS.match(port):
+    if port.startswith("telnet://") or _IP_ADDRESS.match(port) or _HOST_AND_PORT.match(port):
         return "telnet"
     if port.lstrip().startswith("{"):
         return "usb-specifier"
     return "serial"
+
+
+def telnet_address(port: str) -> tuple[str, int]:
+    """The host and TCP port of a telnet port string (``192.168.4.1``, ``host:2323``, ``telnet://host[:port]``)."""
+    address = port[len("telnet://") :] if port.startswith("telnet://") else port
+    address = address.rstrip("/")
+    host, _, number = address.rpartition(":") if ":" in address else (address, "", "")
+    return host, int(number) if number else TELNET_PORT
 
 
 def _load(kind: str) -> Any:
@@ -72,28 +85,48 @@ def notebook_port(port: Optional[str] = None) -> str:
         return VIRTUAL_PREFIX
 
 
-def open_transport(port: Optional[str], *, baudrate: int = 115200, exclusive: bool = True) -> Transport:
+def open_transport(
+    port: Any,
+    *,
+    baudrate: int = 115200,
+    exclusive: bool = True,
+    user: str = "micro",
+    password: str = "python",
+    timeout: float = 10.0,
+) -> Transport:
     """Open a link to the board named by `port`.
 
     Parameters
     ----------
-    port : str or None
-        A serial path, a pyserial URL, ``exec:CMD``, ``execpty:CMD``, ``virtual:`` or ``virtual:PATH``;
-        None reads ``BELAY_DEVICE``.
+    port : str, UsbSpecifier or None
+        A serial path, a pyserial URL (``socket://``, ``rfc2217://``), a telnet address (``192.168.4.1``,
+        ``host:2323``, ``telnet://host[:port]``), a WebREPL URL (``ws://host:8266``), ``exec:CMD``,
+        ``execpty:CMD``, ``virtual:`` or ``virtual:PATH``, JSON of a USB specifier, or a `UsbSpecifier`;
+        None reads ``BELAY_DEVICE``, else looks for one USB board.
     baudrate : int
         Line speed for serial ports.
     exclusive : bool
         Refuse to share a local serial port.
+    user, password : str
+        Credentials for telnet and WebREPL boards.
+    timeout : float
+        Seconds to wait for a network board to connect and log in.
 
     Raises
     ------
     ConnectionFailedError
         The link could not be opened, or its kind is not available.
+    AuthenticationError
+        A network board refused the credentials.
     DeviceNotFoundError
-        No port was given and none is configured.
+        No port was given and none is configured or found.
     """
+    from . import usb  # pyserial's port listing is only needed to resolve specifiers
+
     if port is None:
         port = default_port()
+    if isinstance(port, usb.UsbSpecifier):
+        port = usb.find_port(port)
     port = str(port)
     kind = classify_port(port)
     if kind == "virtual":
@@ -103,10 +136,10 @@ def open_transport(port: Optional[str], *, baudrate: int = 115200, exclusive: bo
         use_pty = port.startswith("execpty:")
         return _load("process")(port.split(":", 1)[1], pty=use_pty)
     if kind == "usb-specifier":
-        try:
-            json.loads(port)
-        except ValueError as exc:
-            raise ConnectionFailedError(f"the port {port!r} looks like JSON but does not parse: {exc}") from exc
-    if kind in ("webrepl", "telnet", "usb-specifier"):
-        raise ConnectionFailedError(f"{kind} ports are not supported by this version yet (port {port!r})")
+        return open_transport(usb.find_port(usb.UsbSpecifier.from_json(port)), baudrate=baudrate, exclusive=exclusive)
+    if kind == "telnet":
+        host, number = telnet_address(port)
+        return _load("telnet")(host, number, user=user, password=password, timeout=timeout)
+    if kind == "webrepl":
+        return _load("webrepl")(port, password=password, timeout=timeout)
     return _load("serial")(port, baudrate=baudrate, exclusive=exclusive)
