@@ -1,13 +1,12 @@
 """Open the right Transport for a port string; a new transport is one module and one row of `SCHEMES`."""
 
 import importlib
-import json
 import os
 import re
 from pathlib import Path
 from typing import Any, Optional
 
-from ..errors import ConnectionFailedError, DeviceNotFoundError
+from ..errors import DeviceNotFoundError
 from .base import Transport
 
 #: Port kind → (module, class). Modules are imported only when their kind is used.
