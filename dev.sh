@@ -6,16 +6,16 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 pick_python() {
-    # The virtual board's MicroPython wheel exists for CPython 3.10 to 3.12.
-    for candidate in "${PYTHON:-}" python3.12 python3.11 python3.10 python3; do
+    # The virtual board's MicroPython wheel exists for CPython 3.10 to 3.14.
+    for candidate in "${PYTHON:-}" python3 python3.14 python3.13 python3.12 python3.11 python3.10; do
         [ -n "$candidate" ] || continue
         if command -v "$candidate" >/dev/null 2>&1 &&
-            "$candidate" -c 'import sys; sys.exit(not ((3, 10) <= sys.version_info[:2] <= (3, 12)))' 2>/dev/null; then
+            "$candidate" -c 'import sys; sys.exit(not ((3, 10) <= sys.version_info[:2] <= (3, 14)))' 2>/dev/null; then
             echo "$candidate"
             return
         fi
     done
-    echo "dev.sh: need CPython 3.10, 3.11 or 3.12 (the MicroPython wheel's range); set PYTHON=..." >&2
+    echo "dev.sh: need CPython 3.10 to 3.14 (the MicroPython wheel's range); set PYTHON=..." >&2
     exit 1
 }
 

