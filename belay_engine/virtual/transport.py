@@ -171,6 +171,18 @@ class VirtualBoardTransport(Transport):
             raise ConnectionLost(f"the {self.description} is closed")
         return self._board.process
 
+    def fileno(self) -> int:
+        """The descriptor that becomes readable when the board prints, for servers that `select` on the board.
+
+        It changes when the board reboots, so ask again before each wait. Output held back by the transport
+        (see `has_buffered_output`) does not make it readable.
+        """
+        return self._process.fd
+
+    def has_buffered_output(self) -> bool:
+        """Whether `read` would return bytes now without the board printing anything more."""
+        return bool(self._injected)
+
     # -- reading -------------------------------------------------------------------------------------------
 
     def read(self, max_bytes: int, timeout: Optional[float]) -> bytes:

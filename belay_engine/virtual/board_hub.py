@@ -1,0 +1,178 @@
+"""One pump between a virtual board and the network client attached to it, shared by all faces of that board.
+
+A board has one console, as a real board has one UART: whichever face (raw TCP, telnet, RFC 2217, WebREPL)
+holds the client owns it, and the others refuse clients until it leaves. Board output with nobody attached
+is dropped, as a UART drops what nobody listens to.
+
+One thread does all the board's reads and writes, so a write that soft-resets the board (and swaps its
+process) never races a read.
+"""
+
+import contextlib
+import os
+import select
+import socket
+import threading
+from typing import TYPE_CHECKING, Optional
+
+from ..errors import ConnectionLost
+from .transport import VirtualBoardTransport
+
+if TYPE_CHECKING:
+    from .tcp_face import TcpFace
+
+#: Seconds a blocked send to a client may take before the client is dropped (it stopped reading).
+SEND_TIMEOUT = 10.0
+
+
+class BoardHub:
+    """The pump thread of one board; get it with `for_board`, give it back with `release`."""
+
+    _hubs: dict[int, "BoardHub"] = {}
+    _hubs_lock = threading.Lock()
+
+    def __init__(self, board: VirtualBoardTransport):
+        self.board = board
+        self._users = 0
+        self._client: Optional[socket.socket] = None
+        self._face: Optional["TcpFace"] = None
+        self._claimed_by: Optional["TcpFace"] = None
+        self._slot = threading.Condition()
+        self._wake_read, self._wake_write = os.pipe()
+        self._stopped = False
+        self._thread = threading.Thread(target=self._pump, name=f"virtual-board-hub {board.root}", daemon=True)
+        self._thread.start()
+
+    @classmethod
+    def for_board(cls, board: VirtualBoardTransport) -> "BoardHub":
+        """The hub of `board`, started on first use; each call must be matched by `release`."""
+        with cls._hubs_lock:
+            hub = cls._hubs.get(id(board))
+            if hub is None:
+                hub = cls._hubs[id(board)] = cls(board)
+            hub._users += 1
+            return hub
+
+    def release(self) -> None:
+        """Give back a `for_board` reference; the last one stops the pump (the board itself stays open)."""
+        with self._hubs_lock:
+            self._users -= 1
+            if self._users > 0:
+                return
+            del self._hubs[id(self.board)]
+        self._stopped = True
+        self._wake()
+        self._thread.join(timeout=5)
+        self._drop()
+        os.close(self._wake_read)
+        os.close(self._wake_write)
+
+    # -- the client slot ----------------------------------------------------------------------------------
+
+    def claim(self, face: "TcpFace", timeout: float) -> bool:
+        """Reserve the board for a client of `face`, waiting up to `timeout` s for the current client to leave.
+
+        The wait covers a client that reconnects at once: its old connection's end may not have been read yet.
+        """
+        with self._slot:
+            free = self._slot.wait_for(lambda: self._claimed_by is None or self._stopped, timeout)
+            if not free or self._stopped:
+                return False
+            self._claimed_by = face
+            return True
+
+    def unclaim(self, face: "TcpFace") -> None:
+        """Free a slot `claim` reserved but that never got a client (the handshake failed)."""
+        with self._slot:
+            if self._claimed_by is face and self._client is None:
+                self._claimed_by = None
+                self._slot.notify_all()
+
+    def attach(self, face: "TcpFace", client: socket.socket) -> None:
+        """Start pumping between the board and `client` (after `claim` succeeded for `face`)."""
+        client.settimeout(SEND_TIMEOUT)
+        with self._slot:
+            self._client, self._face = client, face
+        self._wake()
+
+    def drop(self, face: Optional["TcpFace"] = None) -> None:
+        """Close the attached client (only if it came through `face`, when given); the board keeps running."""
+        with self._slot:
+            if face is not None and self._face is not face:
+                return
+            client = self._client
+        if client is not None:
+            with contextlib.suppress(OSError):
+                client.shutdown(socket.SHUT_RDWR)  # the pump sees the end and detaches it
+        self._wake()
+
+    @property
+    def client_face(self) -> Optional["TcpFace"]:
+        """The face whose client is attached now, if any."""
+        return self._face
+
+    def _drop(self) -> None:
+        with self._slot:
+            client, face = self._client, self._face
+            self._client = self._face = self._claimed_by = None
+            self._slot.notify_all()
+        if client is not None:
+            with contextlib.suppress(OSError):
+                client.shutdown(socket.SHUT_RDWR)
+            client.close()
+        if face is not None:
+            face.client_left()
+
+    def _wake(self) -> None:
+        with contextlib.suppress(OSError):
+            os.write(self._wake_write, b"!")
+
+    # -- the pump -----------------------------------------------------------------------------------------
+
+    def _pump(self) -> None:
+        board = self.board
+        try:
+            while not self._stopped:
+                client, face = self._client, self._face
+                waiting: list = [self._wake_read, board]
+                if client is not None:
+                    waiting.append(client)
+                timeout = 0 if board.has_buffered_output() else None
+                readable, _, _ = select.select(waiting, [], [], timeout)
+                if self._wake_read in readable:
+                    os.read(self._wake_read, 4096)
+                if board in readable or board.has_buffered_output():
+                    output = board.read(65536, 0)
+                    if output and client is not None:
+                        self._send(face, client, output)
+                if client is not None and client in readable and client is self._client:
+                    self._receive(face, client)
+        except ConnectionLost:
+            pass  # the board is closed or its process died: no console left to serve
+        finally:
+            self._stopped = True
+            self._drop()
+
+    def _send(self, face: "TcpFace", client: socket.socket, output: bytes) -> None:
+        try:
+            framed = face.to_client(output)
+            if framed:
+                client.sendall(framed)
+        except (OSError, ValueError):
+            self._drop()
+
+    def _receive(self, face: "TcpFace", client: socket.socket) -> None:
+        try:
+            data = client.recv(65536)
+        except OSError:
+            data = b""
+        if not data:
+            self._drop()
+            return
+        try:
+            to_board = face.from_client(data)
+        except (OSError, ValueError):
+            self._drop()  # the client broke its protocol, or answering it failed
+            return
+        if to_board:
+            self.board.write(to_board)
