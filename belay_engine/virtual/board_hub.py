@@ -13,7 +13,7 @@ import os
 import select
 import socket
 import threading
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, ClassVar, Optional
 
 from ..errors import ConnectionLost
 from .transport import VirtualBoardTransport
@@ -28,15 +28,15 @@ SEND_TIMEOUT = 10.0
 class BoardHub:
     """The pump thread of one board; get it with `for_board`, give it back with `release`."""
 
-    _hubs: dict[int, "BoardHub"] = {}
+    _hubs: ClassVar[dict[int, "BoardHub"]] = {}
     _hubs_lock = threading.Lock()
 
     def __init__(self, board: VirtualBoardTransport):
         self.board = board
         self._users = 0
         self._client: Optional[socket.socket] = None
-        self._face: Optional["TcpFace"] = None
-        self._claimed_by: Optional["TcpFace"] = None
+        self._face: Optional[TcpFace] = None
+        self._claimed_by: Optional[TcpFace] = None
         self._slot = threading.Condition()
         self._wake_read, self._wake_write = os.pipe()
         self._stopped = False
