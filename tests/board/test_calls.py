@@ -31,13 +31,28 @@ def test_expressions_that_start_with_a_string_survive_minifying(device):
 def test_a_value_that_is_not_a_literal_is_unparsable_unless_trusted(device):
     assert device("bytearray(b'1')") == bytearray(b"1")
     assert device("sys.implementation") is UNPARSABLE_RESULT
-    assert device("[1] * 3", trusted=True) == [1, 1, 1]
+    # Reprs that are Python but no literal: only eval on the host can turn them into values.
+    device("class Sum:\n def __repr__(self):\n  return 'sum([1, 2, 3])'")
+    assert device("range(3)") is UNPARSABLE_RESULT
+    assert device("Sum()") is UNPARSABLE_RESULT
+    assert device("range(3)", trusted=True) == range(3)
+    assert device("Sum()", trusted=True) == 6
+
+
+#: Native architectures by the arch field of ``sys.implementation._mpy`` (bits 10 and up), as MicroPython's
+#: .mpy format documents them.
+MPY_ARCHITECTURES = {1: "x86", 2: "x64", 3: "armv6", 4: "armv6m", 5: "armv7m", 6: "armv7em", 7: "armv7emsp"}
+MPY_ARCHITECTURES.update({8: "armv7emdp", 9: "xtensa", 10: "xtensawin", 11: "rv32imc", 12: "rv64imc"})
 
 
 def test_implementation_is_detected_on_connect(device):
     implementation = device.implementation
-    assert (implementation.name, implementation.platform, implementation.arch) == ("micropython", "linux", "x64")
-    assert len(implementation.version) == 3
+    mpy = device("sys.implementation._mpy")
+    assert implementation.name == device("sys.implementation.name") == "micropython"
+    assert implementation.platform == device("sys.platform")
+    assert implementation.arch == MPY_ARCHITECTURES[mpy >> 10 & 0xF]
+    assert implementation.mpy_version == mpy & 0xFF
+    assert implementation.version == device("sys.implementation.version[:3]")
     assert implementation.version >= (1, 20, 0)
     assert set(implementation.emitters) == {"native", "viper"}
 

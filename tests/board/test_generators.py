@@ -1,6 +1,6 @@
 import pytest
 
-from belay_engine import PyboardException
+from belay_engine import Device, PyboardException
 
 
 def test_generator_task_streams_every_value(device):
@@ -24,33 +24,50 @@ def test_generator_values_of_many_types_round_trip(device):
     assert list(mixed()) == [1, 2.5, "text with \x1e and \n", (1, [2, {"k": None}]), b"\x00\x1f"]
 
 
-def test_generator_values_arrive_before_the_generator_ends(device):
-    @device.task
-    def slow():
-        import time
+def test_generator_values_arrive_before_the_generator_ends(board_root):
+    # The board waits for a file that the host writes only once it holds the first value: a host that
+    # buffered the values until the generator ended would never write it, and the board would say so.
+    with Device(f"virtual:{board_root}") as device:
 
-        yield "first"
-        time.sleep(0.3)
-        yield "second"
+        @device.task
+        def waits_for_the_host():
+            import os
+            import time
 
-    stream = slow()
-    assert next(stream) == "first"  # does not wait for the whole generator
-    assert list(stream) == ["second"]
+            yield "first"
+            for _ in range(1000):  # a bound of about 10 s, so a host that never answers ends the test
+                try:
+                    os.stat("/host-got-first")
+                    yield "the host had the first value while this generator ran"
+                    return
+                except OSError:
+                    time.sleep_ms(10)
+            yield "the host never saw the first value"
+
+        stream = waits_for_the_host()
+        assert next(stream) == "first"
+        (board_root / "host-got-first").write_text("")
+        assert list(stream) == ["the host had the first value while this generator ran"]
 
 
-def test_breaking_out_early_stops_the_board_generator(device):
-    device("steps = 0")
+def test_breaking_out_early_closes_the_board_generator(device):
+    device("steps = 0\nclosed = False")
 
     @device.task
     def forever():
-        global steps
-        while True:
-            steps += 1
-            yield steps
+        global steps, closed
+        try:
+            while True:
+                steps += 1
+                yield steps
+        finally:
+            closed = True
 
     for value in forever():
         if value == 3:
             break
+    assert device("closed") is True  # the generator's finally ran: closed, not only paused
+    assert device("[k for k in _belay.o if type(k) is str]") == []  # the board keeps no generator
     first = device("steps")
     assert device("steps") == first  # nothing runs on the board any more
     assert device("1 + 1") == 2

@@ -172,10 +172,15 @@ def test_magics_have_help(ip):
 
 def test_reset_magic_soft_and_hard(ip, capsys):
     ip.run_line_magic("belay", "gone = 1")
+    ip.run_line_magic("belay", "open('kept.txt', 'w').write('kept')")
     ip.run_line_magic("belay_reset", "")
+    assert ip.run_line_magic("belay", "'gone' in globals()") is False  # the board's RAM state went
+    assert ip.run_line_magic("belay", "open('kept.txt').read()") == "kept"  # its files stayed
     ip.run_line_magic("belay", "gone = 2")
     ip.run_line_magic("belay_reset", "--hard")
     assert ip.run_line_magic("belay", "'gone' in globals()") is False
+    assert ip.run_line_magic("belay", "open('kept.txt').read()") == "kept"
+    assert (ip.board_root / "kept.txt").read_text() == "kept"
     assert capsys.readouterr().out.splitlines()[-2:] == ["Soft reset done.", "Hard reset done."]
 
 
