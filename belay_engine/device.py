@@ -48,11 +48,16 @@ class Device(metaclass=DeviceMeta):
 
     Parameters
     ----------
-    port : str, optional
+    port : str or UsbSpecifier, optional
         Where the board is: a serial path (``/dev/ttyACM0``, ``COM3``), a pyserial URL (``socket://host:port``,
-        ``rfc2217://host:port``), ``exec:CMD`` or ``execpty:CMD`` (a local process as the board), ``virtual:``
-        (the built-in virtual board with a fresh root folder) or ``virtual:PATH`` (that folder as the board's
-        ``/``). Defaults to the ``BELAY_DEVICE`` environment variable.
+        ``rfc2217://host:port``), a telnet REPL (``192.168.4.1``, ``host:2323``, ``telnet://host[:port]``), a
+        WebREPL URL (``ws://192.168.4.1:8266``), ``exec:CMD`` or ``execpty:CMD`` (a local process as the board),
+        ``virtual:`` (the built-in virtual board with a fresh root folder), ``virtual:PATH`` (that folder as the
+        board's ``/``), or a `UsbSpecifier` (or its JSON) naming a USB board by its ids, e.g.
+        ``UsbSpecifier(vid=0x2E8A, serial_number="e661...")``. None: the ``BELAY_DEVICE`` environment
+        variable (a port or JSON of a `UsbSpecifier`), else the one USB board that looks like a MicroPython or
+        CircuitPython board; none or several raise `DeviceNotFoundError` / `InsufficientSpecifierError`
+        listing the ports found.
     baudrate : int
         Serial line speed.
     user, password : str
