@@ -2,13 +2,18 @@ r"""Sans-I/O framing of one raw-REPL exec reply: bytes in, `Output`/`ErrorOutput
 
 A reply is ``<acknowledgement> stdout \\x04 stderr \\x04 >``, where the acknowledgement is ``OK`` in the
 plain raw REPL and nothing in raw-paste mode (its ``\\x04`` is consumed during the paste).
+
+The board does not escape what the code prints, so a ``\\x04`` in stdout looks like the end of stdout. The framer
+holds what follows as stderr until ``\\x04>`` confirms it; any other byte after the second ``\\x04`` shows the first
+was printed, and the held bytes go out as stdout after all. Code that prints ``\\x04...\\x04>`` itself still ends
+the reply early: the raw REPL cannot tell that apart.
 """
 
 from typing import Union
 
 from attrs import frozen
 
-from ..errors import ProtocolError
+from ..errors import ConnectionLost
 
 
 @frozen
@@ -35,6 +40,8 @@ class Finished:
 Event = Union[Output, ErrorOutput, Finished]
 
 _ACKNOWLEDGE, _STDOUT, _STDERR, _PROMPT, _DONE = range(5)
+#: What a board prints when code reset it (``machine.soft_reset()``, ``sys.exit()``) instead of the prompt.
+SOFT_REBOOT_MARKERS = (b"MPY: soft reboot", b"soft reboot")
 
 
 class RawReplFramer:
@@ -50,6 +57,7 @@ class RawReplFramer:
         self._acknowledgement = acknowledgement
         self._state = _ACKNOWLEDGE if acknowledgement else _STDOUT
         self._pending = b""
+        self._stderr = b""
 
     @property
     def finished(self) -> bool:
@@ -66,8 +74,8 @@ class RawReplFramer:
 
         Raises
         ------
-        ProtocolError
-            The bytes cannot be part of a raw-REPL reply.
+        ConnectionLost
+            The board soft-rebooted instead of ending the reply: the code reset it.
         """
         events: list[Event] = []
         if self._state == _ACKNOWLEDGE:
@@ -86,29 +94,54 @@ class RawReplFramer:
             data = data[start + len(self._acknowledgement) :]
             self._pending = b""
             self._state = _STDOUT
-        if self._state == _STDOUT:
-            end = data.find(b"\x04")
-            if end < 0:
-                if data:
-                    events.append(Output(data))
-                return events
-            if end:
-                events.append(Output(data[:end]))
-            data = data[end + 1 :]
-            self._state = _STDERR
-        if self._state == _STDERR:
-            end = data.find(b"\x04")
-            if end < 0:
-                if data:
-                    events.append(ErrorOutput(data))
-                return events
-            if end:
-                events.append(ErrorOutput(data[:end]))
-            data = data[end + 1 :]
-            self._state = _PROMPT
-        if self._state == _PROMPT and data:
-            if data[:1] != b">":
-                raise ProtocolError(f"expected the raw REPL prompt b'>' after a reply, got {data[:40]!r}")
-            self._state = _DONE
-            events.append(Finished(data[1:]))
-        return events
+        while True:
+            if self._state == _STDOUT:
+                end = data.find(b"\x04")
+                if end < 0:
+                    if data:
+                        events.append(Output(data))
+                    return events
+                if end:
+                    events.append(Output(data[:end]))
+                data = data[end + 1 :]
+                self._state = _STDERR
+            if self._state == _STDERR:
+                # Held, not passed on: these bytes are stdout after all if no prompt follows their end.
+                end = data.find(b"\x04")
+                if end < 0:
+                    self._stderr += data
+                    return events
+                self._stderr += data[:end]
+                data = data[end + 1 :]
+                self._state = _PROMPT
+            if self._state == _PROMPT:
+                data = self._pending + data
+                self._pending = b""
+                if not data:
+                    return events
+                if data[:1] == b">":
+                    self._state = _DONE
+                    if self._stderr:
+                        events.append(ErrorOutput(self._stderr))
+                    self._stderr = b""
+                    events.append(Finished(data[1:]))
+                    return events
+                if not self._stderr and _starts_a_soft_reboot(data):
+                    if not any(data.startswith(marker) for marker in SOFT_REBOOT_MARKERS):
+                        self._pending = data  # a reboot message cut by the chunking: wait for the rest
+                        return events
+                    self._state = _DONE
+                    raise ConnectionLost(
+                        "the board reset itself (soft reboot) while the code ran; its RAM state is gone: "
+                        "call reconnect() to restore it"
+                    )
+                # The first \x04 was printed by the code: it and the held bytes are stdout; this \x04 may end it.
+                events.append(Output(b"\x04" + self._stderr))
+                self._stderr = b""
+                self._state = _STDERR
+                continue
+            return events
+
+
+def _starts_a_soft_reboot(data: bytes) -> bool:
+    return any(data.startswith(marker) or marker.startswith(data) for marker in SOFT_REBOOT_MARKERS)

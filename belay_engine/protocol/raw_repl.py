@@ -300,7 +300,12 @@ class Reply:
 
     def _take(self, data: bytes) -> None:
         """Queue the events in `data`; at the reply's end, give the bytes after it back to the REPL."""
-        for event in self._framer.feed(data):
+        try:
+            events = self._framer.feed(data)
+        except ConnectionLost:
+            self._finished = True  # the board reset itself: no code left to stop
+            raise
+        for event in events:
             if isinstance(event, Finished):
                 self._repl._buffer = event.leftover + self._repl._buffer
                 self._finished = True

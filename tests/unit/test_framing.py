@@ -1,6 +1,6 @@
 import pytest
 
-from belay_engine.errors import ProtocolError
+from belay_engine.errors import ConnectionLost
 from belay_engine.protocol.framing import ErrorOutput, Finished, Output, RawReplFramer
 
 REPLY = b"OKhello\nworld\x04Traceback\nNameError: x\n\x04>"
@@ -54,7 +54,22 @@ def test_stray_output_before_the_acknowledgement_is_not_lost():
     assert summarize(events)[0] == b"thread says hi\n"
 
 
-def test_garbage_instead_of_the_prompt_is_a_protocol_error():
+PRINTED_CONTROL_D = b"OKa\x04b\x04c\x04\x04>"  # the code printed a\x04b\x04c
+
+
+@pytest.mark.parametrize("cut", range(len(PRINTED_CONTROL_D) + 1))
+def test_a_control_d_the_code_printed_is_output_not_the_end_of_it(cut):
+    framer, events = collect([PRINTED_CONTROL_D[:cut], PRINTED_CONTROL_D[cut:]])
+    assert summarize(events) == (b"a\x04b\x04c", b"", [Finished(b"")])
+    assert framer.finished
+
+
+SOFT_REBOOT_REPLY = b"OKbefore\n\x04\x04MPY: soft reboot\r\nraw REPL; CTRL-B to exit\r\n>"
+
+
+@pytest.mark.parametrize("cut", range(len(SOFT_REBOOT_REPLY) + 1))
+def test_a_board_that_reset_itself_mid_reply_is_a_lost_connection(cut):
     framer = RawReplFramer()
-    with pytest.raises(ProtocolError, match="prompt"):
-        framer.feed(b"OK\x04\x04?")
+    with pytest.raises(ConnectionLost, match="reset itself"):
+        framer.feed(SOFT_REBOOT_REPLY[:cut])
+        framer.feed(SOFT_REBOOT_REPLY[cut:])
