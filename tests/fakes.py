@@ -1,4 +1,4 @@
-"""Hand-written test doubles: a transport played by a handler, and a text stream that reacts to output."""
+"""Hand-written test doubles: a transport played by a handler, a text stream that reacts to output, USB ports."""
 
 from typing import Callable, Optional
 
@@ -47,3 +47,21 @@ class ReactingStream:
 
     def flush(self) -> None:
         """Nothing is buffered."""
+
+
+def usb_port(device: str, vid: Optional[int] = None, pid: Optional[int] = None, **usb_strings: str):
+    """A serial port as pyserial's `comports()` lists it (USB enumeration cannot happen here).
+
+    `usb_strings` sets ``serial_number``, ``manufacturer``, ``product``, ``location`` or ``interface``.
+    """
+    from serial.tools.list_ports_common import ListPortInfo
+
+    port = ListPortInfo(device, skip_link_detection=True)
+    port.vid, port.pid = vid, pid
+    for name, value in usb_strings.items():
+        if not hasattr(port, name):
+            raise TypeError(f"pyserial ports have no {name!r}")
+        setattr(port, name, value)
+    if vid is not None:
+        port.apply_usb_info()
+    return port

@@ -3,10 +3,11 @@
 import importlib
 import os
 import re
+import sys
 from pathlib import Path
 from typing import Any, Optional
 
-from ..errors import DeviceNotFoundError
+from ..errors import DeviceNotFoundError, InsufficientSpecifierError
 from .base import Transport
 
 #: Port kind → (module, class). Modules are imported only when their kind is used.
@@ -58,28 +59,42 @@ def _load(kind: str) -> Any:
 
 
 def default_port() -> str:
-    """The port to use when none is given: ``BELAY_DEVICE``.
+    """The port to use when none is given: ``BELAY_DEVICE``, else the one USB board that looks like a board.
+
+    ``BELAY_DEVICE`` holds a port (``/dev/ttyACM0``, ``socket://host:port``, ...) or JSON of a `UsbSpecifier`
+    (``{"serial_number": "e661"}``); JSON is checked here so a mistake names the variable.
 
     Raises
     ------
+    ConfigError
+        ``BELAY_DEVICE`` holds JSON that is not a valid USB specifier.
     DeviceNotFoundError
-        ``BELAY_DEVICE`` is not set.
+        ``BELAY_DEVICE`` is not set and no USB board is found; the message lists the serial ports there are.
+    InsufficientSpecifierError
+        ``BELAY_DEVICE`` is not set and several USB boards are found; the message lists them.
     """
+    from . import usb  # pydantic and pyserial's port listing load only when a default is needed
+
     port = os.environ.get("BELAY_DEVICE", "").strip()
-    if port:
-        return port
-    raise DeviceNotFoundError(
-        "no port given and BELAY_DEVICE is not set; pass a port such as '/dev/ttyACM0', "
-        "'socket://host:port' or 'virtual:' (the built-in virtual board)"
-    )
+    if not port:
+        return usb.find_board()
+    if classify_port(port) == "usb-specifier":
+        usb.UsbSpecifier.from_json(port, source="BELAY_DEVICE")
+    return port
 
 
 def notebook_port(port: Optional[str] = None) -> str:
-    """The port a notebook front end connects to: `port`, else ``BELAY_DEVICE``, else the virtual board."""
+    """The port a notebook connects to: `port`, else ``BELAY_DEVICE``, else the one USB board, else the virtual board.
+
+    Several USB boards raise `InsufficientSpecifierError` (listing them) rather than picking one: code meant
+    for one board must not run on another, and falling back to the virtual board would hide both.
+    """
     if port:
         return port
     try:
         return default_port()
+    except InsufficientSpecifierError:
+        raise
     except DeviceNotFoundError:
         return VIRTUAL_PREFIX
 
@@ -117,14 +132,17 @@ def open_transport(
         The link could not be opened, or its kind is not available.
     AuthenticationError
         A network board refused the credentials.
+    ConfigError
+        JSON of a USB specifier (given, or in ``BELAY_DEVICE``) has an unknown field or a bad value.
     DeviceNotFoundError
-        No port was given and none is configured or found.
+        No port was given and none is configured or found, or no USB port matches the specifier.
+    InsufficientSpecifierError
+        Several USB ports match the specifier, or several boards are found when none was given.
     """
-    from . import usb  # pyserial's port listing is only needed to resolve specifiers
-
     if port is None:
         port = default_port()
-    if isinstance(port, usb.UsbSpecifier):
+    usb = sys.modules.get(f"{__name__}.usb")  # a UsbSpecifier exists only once its module is loaded
+    if usb is not None and isinstance(port, usb.UsbSpecifier):
         port = usb.find_port(port)
     port = str(port)
     kind = classify_port(port)
@@ -135,7 +153,11 @@ def open_transport(
         use_pty = port.startswith("execpty:")
         return _load("process")(port.split(":", 1)[1], pty=use_pty)
     if kind == "usb-specifier":
-        return open_transport(usb.find_port(usb.UsbSpecifier.from_json(port)), baudrate=baudrate, exclusive=exclusive)
+        from . import usb  # pydantic and pyserial's port listing load only for specifiers
+
+        specifier = usb.UsbSpecifier.from_json(port)
+        options = {"user": user, "password": password, "timeout": timeout}
+        return open_transport(usb.find_port(specifier), baudrate=baudrate, exclusive=exclusive, **options)
     if kind == "telnet":
         host, number = telnet_address(port)
         return _load("telnet")(host, number, user=user, password=password, timeout=timeout)

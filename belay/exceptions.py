@@ -1,0 +1,41 @@
+"""``belay.exceptions`` as in Belay 0.30: the exception tree, so ``except belay.exceptions.X`` still matches."""
+
+from belay_engine.errors import (
+    AuthenticationError,
+    BelayException,
+    BoardTimeoutError,
+    ConfigError,
+    ConnectionFailedError,
+    ConnectionLost,
+    DeviceNotFoundError,
+    FeatureUnavailableError,
+    InsufficientSpecifierError,
+    InternalError,
+    MaxHistoryLengthError,
+    NoMatchingExecuterError,
+    NotBelayResponseError,
+    ProtocolError,
+    PyboardError,
+    PyboardException,
+    SpecialFunctionNameError,
+)
+
+__all__ = [
+    "AuthenticationError",
+    "BelayException",
+    "BoardTimeoutError",
+    "ConfigError",
+    "ConnectionFailedError",
+    "ConnectionLost",
+    "DeviceNotFoundError",
+    "FeatureUnavailableError",
+    "InsufficientSpecifierError",
+    "InternalError",
+    "MaxHistoryLengthError",
+    "NoMatchingExecuterError",
+    "NotBelayResponseError",
+    "ProtocolError",
+    "PyboardError",
+    "PyboardException",
+    "SpecialFunctionNameError",
+]
