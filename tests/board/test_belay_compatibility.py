@@ -141,3 +141,23 @@ def test_a_device_without_a_port_or_board_raises_belays_device_not_found(monkeyp
     monkeypatch.setattr(usb, "comports", lambda: [usb_port("/dev/ttyS0")])
     with pytest.raises(DeviceNotFoundError, match=r"No MicroPython board found on USB"):
         belay.Device()
+
+
+def test_reconnect_finds_a_usb_board_again_on_its_new_port(tmp_path, board_root, monkeypatch):
+    # A board that resets often comes back as the next ttyACM: the specifier is resolved again on reconnect.
+    listed = []
+    monkeypatch.setattr(usb, "comports", lambda: list(listed))
+    first = SerialPortFace(tmp_path / "ttyACM0", VirtualBoardTransport(board_root))
+    serving = first.serve_in_background()
+    listed[:] = [usb_port(str(first.path), 0x2E8A, 0x0005, serial_number="E661")]
+    with belay.Device(belay.UsbSpecifier(serial_number="E661"), attempts=1) as device:
+        device("x = 41")
+        first.stop(serving)
+        second = SerialPortFace(tmp_path / "ttyACM1", VirtualBoardTransport(board_root))
+        serving = second.serve_in_background()
+        listed[:] = [usb_port(str(second.path), 0x2E8A, 0x0005, serial_number="E661")]
+        try:
+            device.reconnect()
+            assert device("x + 1") == 42  # the recorded command was replayed on the board at the new port
+        finally:
+            second.stop(serving)
