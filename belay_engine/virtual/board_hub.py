@@ -39,6 +39,7 @@ class BoardHub:
         self._claimed_by: Optional[TcpFace] = None
         self._slot = threading.Condition()
         self._wake_read, self._wake_write = os.pipe()
+        self._board_input = b""
         self._stopped = False
         self._thread = threading.Thread(target=self._pump, name=f"virtual-board-hub {board.root}", daemon=True)
         self._thread.start()
@@ -88,11 +89,14 @@ class BoardHub:
                 self._claimed_by = None
                 self._slot.notify_all()
 
-    def attach(self, face: "TcpFace", client: socket.socket) -> None:
-        """Start pumping between the board and `client` (after `claim` succeeded for `face`)."""
+    def attach(self, face: "TcpFace", client: socket.socket, board_input: bytes = b"") -> None:
+        """Start pumping between the board and `client` (after `claim` succeeded for `face`).
+
+        `board_input` goes to the board first (a telnet server presses Enter so the client sees a prompt).
+        """
         client.settimeout(SEND_TIMEOUT)
         with self._slot:
-            self._client, self._face = client, face
+            self._client, self._face, self._board_input = client, face, board_input
         self._wake()
 
     def drop(self, face: Optional["TcpFace"] = None) -> None:
@@ -141,6 +145,7 @@ class BoardHub:
                 readable, _, _ = select.select(waiting, [], [], timeout)
                 if self._wake_read in readable:
                     os.read(self._wake_read, 4096)
+                    self._write_board_input()
                 if board in readable or board.has_buffered_output():
                     output = board.read(65536, 0)
                     if output and client is not None:
@@ -152,6 +157,12 @@ class BoardHub:
         finally:
             self._stopped = True
             self._drop()
+
+    def _write_board_input(self) -> None:
+        with self._slot:
+            board_input, self._board_input = self._board_input, b""
+        if board_input:
+            self.board.write(board_input)
 
     def _send(self, face: "TcpFace", client: socket.socket, output: bytes) -> None:
         try:

@@ -75,6 +75,10 @@ class TcpFace:
         """The bytes to send the client for `data`, output of the board."""
         return data
 
+    def board_input_on_attach(self) -> bytes:
+        """Input for the board once a client passed `handshake` (none for raw TCP)."""
+        return b""
+
     def client_left(self) -> None:
         """Called when the attached client went away or was dropped; reset per-connection state here."""
 
@@ -104,7 +108,7 @@ class TcpFace:
         except (OSError, ValueError):
             accepted = False
         if accepted and not self._stop.is_set():
-            self._hub.attach(self, client)
+            self._hub.attach(self, client, self.board_input_on_attach())
             return
         self._hub.unclaim(self)
         with contextlib.suppress(OSError):
