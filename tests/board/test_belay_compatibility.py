@@ -3,8 +3,10 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 import pytest
+from serial.tools.list_ports import comports as serial_comports
 
 import belay
 import belay_engine
@@ -98,6 +100,19 @@ def test_belay_030_module_paths_import_the_same_objects(module, names):
         assert homes, f"{name} is not in the engine"
         assert namespace[name] is getattr(homes[0], name), f"{module}.{name}"
     assert set(importlib.import_module(module).__all__) >= set(names)
+
+
+def test_belays_own_way_of_faking_the_port_list_reaches_the_engine():
+    # Belay 0.30's tests: mocker.patch("belay.usb_specifier.comports", return_value=iter([...])).
+    from belay.exceptions import DeviceNotFoundError
+    from belay.usb_specifier import UsbSpecifier
+
+    listed = [usb_port("/dev/ttyUSB0", 20, 10, serial_number="abc123", manufacturer="Belay Industries")]
+    with mock.patch("belay.usb_specifier.comports", return_value=iter(listed)):
+        assert UsbSpecifier(serial_number="abc123").to_port() == "/dev/ttyUSB0"
+    assert usb.comports is belay.usb_specifier.comports is serial_comports
+    with mock.patch("belay.usb_specifier.comports", return_value=iter(listed)), pytest.raises(DeviceNotFoundError):
+        UsbSpecifier(manufacturer="Foo").to_port()
 
 
 @pytest.fixture
