@@ -26,7 +26,16 @@ def list_dir(device: Any, path: str = "/") -> list[Entry]:
 
 
 def read_file(device: Any, path: str) -> bytes:
-    """The contents of board file `path`."""
+    """The contents of board file `path` (through the link's own file protocol where it has one: WebREPL)."""
+    from .sync.file_protocol import file_transport
+
+    if file_transport(device, path) is not None:
+        # A board whose WebREPL get cannot open the file drops the connection: ask the REPL first, which
+        # raises the board's own error for a missing file.
+        is_folder = device(f"__import__('os').stat({path!r})[0] & 0x4000 != 0", record=False)
+        if not is_folder:
+            with device._wire() as repl:
+                return repl.transport.get_file(path)
     device(f"_belay_f = open({path!r}, 'rb')", record=False)
     chunks = []
     try:
@@ -42,7 +51,13 @@ def read_file(device: Any, path: str) -> bytes:
 def write_file(device: Any, path: str, data: bytes) -> None:
     """Write `data` to board file `path`, replacing it safely (as sync does: temporary file, then rename)."""
     from .sync import put_file, sync_helpers
+    from .sync.file_protocol import file_transport
 
+    if file_transport(device, path) is not None:
+        # A board whose WebREPL put cannot open the file drops the connection: a missing folder is the REPL's
+        # error to raise, as it is without WebREPL.
+        folder = path.rsplit("/", 1)[0] if "/" in path else "."
+        device(f"__import__('os').stat({folder or '/'!r})", record=False)
     with sync_helpers(device) as board:
         put_file(device, path, data, compress=board.inflates)
 

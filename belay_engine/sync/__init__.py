@@ -17,11 +17,11 @@ from ..errors import ConnectionLost
 from ..minify import minify as minify_code
 from .compile import compile_to_mpy
 from .discover import discover
+from .file_protocol import TEMPORARY_SUFFIX, FileWriter
 from .hashing import content_hash, fnv1a32
 from .plan import RemoteEntry, SyncPlan, make_plan
 from .wire import send_file
 
-TEMPORARY_SUFFIX = ".belay-tmp"
 DEFAULT_KEEP_AT_ROOT = ["boot.py", "webrepl_cfg.py", "lib"]
 
 
@@ -235,10 +235,15 @@ def sync(
         sizes = {"total_bytes": sum(len(files[p]) for p in plan.uploads)} if by_bytes else {}
         _report(progress_update, total=len(plan.uploads), **sizes)
         on_sent = (lambda count: _report(progress_update, advance_bytes=count)) if by_bytes else None
+        # Through the link's own file protocol where it has one (renamed into place together at the end).
+        writer = FileWriter(device, on_sent)
         for relative in plan.uploads:
             _report(progress_update, description=f"Pushing: {relative}")
-            put_file(device, _board_path(dst, relative), files[relative], compress=state.inflates, on_sent=on_sent)
+            path, data = _board_path(dst, relative), files[relative]
+            if not writer.write(path, data):
+                send_file(device, path, data, compress=state.inflates, on_sent=on_sent)
             _report(progress_update, advance=1)
+        writer.finish()
         state.trees[dst] = tree_after(remote, plan, files, state.sha256)
     _report(progress_update, description="Complete.")
     return plan
@@ -256,6 +261,11 @@ def put_file(
 
     A transfer cut short (Ctrl-C, unplugged board, killed process) leaves the old file untouched and only a
     temporary file, which the next sync removes. Needs `sync_helpers`; `compress` only where it says the
-    board inflates. `on_sent(n)` hears of file bytes as they reach the board.
+    board inflates. `on_sent(n)` hears of file bytes as they reach the board. Links with a file protocol of
+    their own (WebREPL) carry the bytes; the REPL only renames.
     """
-    send_file(device, path, data, compress=compress, on_sent=on_sent)
+    writer = FileWriter(device, on_sent)
+    if writer.write(path, data):
+        writer.finish()
+    else:
+        send_file(device, path, data, compress=compress, on_sent=on_sent)

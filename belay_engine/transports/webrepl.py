@@ -284,13 +284,15 @@ class WebreplTransport(Transport):
             The board did not answer in time.
         """
         with self._file_transfer():
+            # The data follows the request at once: the board reads its input in order, so it opens the file
+            # before it reads the first data byte, and one round trip per file is enough.
             self._send(encode_request(FileRequest(PUT, name.encode("utf-8"), len(data))), text=False)
-            self._expect_status(self._timeout, f"the answer to a put of {name}")
             for start in range(0, len(data), FILE_FRAME):
                 chunk = data[start : start + FILE_FRAME]
                 self._send(chunk, text=False)
                 if on_sent is not None:
                     on_sent(len(chunk))
+            self._expect_status(self._timeout, f"the answer to a put of {name}")
             self._expect_status(10 + len(data) / SLOWEST_WRITE, f"the end of a put of {name}")
 
     def get_file(self, name: str) -> bytes:

@@ -85,8 +85,9 @@ class WebreplFace(TcpFace):
     def __init__(self, board: VirtualBoardTransport, host: str = "127.0.0.1", port: int = 0, password: str = "python"):
         super().__init__(board, host, port)
         self.password = password
-        #: Login attempts seen, right or wrong (tests count them).
+        #: Login attempts seen, right or wrong, and file requests served as (operation, name): for tests.
         self.logins = 0
+        self.transfers: list[tuple[str, str]] = []
         self._client: Optional[socket.socket] = None
         self._reset()
 
@@ -225,6 +226,8 @@ class WebreplFace(TcpFace):
                 data = b""
 
     def _start(self, request) -> None:
+        operation = {PUT: "put", GET: "get", VERSION: "version"}.get(request.operation, str(request.operation))
+        self.transfers.append((operation, request.name.decode("utf-8", "replace")))
         if request.operation == VERSION:
             self._answer(bytes(self._version()))
             return
