@@ -9,11 +9,14 @@ from belay_engine import Device, PyboardException
 from belay_engine.files import read_file, write_file
 from belay_engine.transports.webrepl import WebreplTransport
 
-from .webrepl_fixtures import PASSWORD, webrepl_face  # noqa: F401 (a fixture)
+from . import webrepl_fixtures
+from .webrepl_fixtures import PASSWORD
+
+webrepl_face = webrepl_fixtures.webrepl_face
 
 
 @pytest.fixture
-def device(webrepl_face):  # noqa: F811
+def device(webrepl_face):
     with Device(webrepl_face.url, password=PASSWORD) as connected:
         yield connected
 

@@ -72,16 +72,16 @@ def test_request_names_are_read_up_to_their_first_nul_as_the_board_reads_them():
 
 def test_names_the_board_cannot_read_whole_are_refused():
     encode_request(FileRequest(PUT, b"x" * NAME_LIMIT))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="at most 63 bytes"):
         encode_request(FileRequest(PUT, b"x" * (NAME_LIMIT + 1)))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="no NUL"):
         encode_request(FileRequest(PUT, b"a\x00b"))
 
 
 def test_status_records_round_trip_and_others_are_refused():
     assert encode_status(0) == b"WB\x00\x00"
     assert decode_status(encode_status(3)) == 3
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a WebREPL status"):
         decode_status(b"WA\x00\x00")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a WebREPL request"):
         decode_request(b"WB" + bytes(80))
