@@ -219,3 +219,12 @@ def test_several_boards_are_listed_and_none_is_chosen(ports):
     )
     assert [line.split()[0] for line in lines[1:]] == ["/dev/ttyACM0", "/dev/ttyUSB0"]
     assert lines[1].endswith('->  BELAY_DEVICE=\'{"serial_number": "E6614C311B4B8F2A"}\'')
+
+
+def test_an_empty_specifier_is_belays_default_the_single_port_of_any_kind(ports):
+    # Belay 0.30 reads BELAY_DEVICE='{}' when unset: whatever single USB serial port there is.
+    ports(BUILT_IN_UART, ZIGBEE)
+    assert find_port(UsbSpecifier.from_json("{}")) == "/dev/ttyUSB1"
+    ports(ZIGBEE, PICO)
+    with pytest.raises(InsufficientSpecifierError):
+        find_port(UsbSpecifier())
