@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Callable, Optional, TextIO, Union
 
+from attrs import evolve
+
 from .device_meta import DeviceMeta, attach_metadata
 from .errors import (
     BoardTimeoutError,
@@ -32,8 +34,8 @@ from .protocol.framing import ErrorOutput, Finished, Output
 from .protocol.raw_repl import RawRepl
 from .proxy import ProxyObject, ProxyReference
 from .replies import NO_RESULT, PROXY, RESULT, YIELDED, RecordParser, parse_value
-from .source import import_names, isexpression
-from .tracebacks import SourceLocation, exception_name, map_traceback
+from .source import function_spans, import_names, isexpression
+from .tracebacks import ENGINE_FILE, SourceLocation, exception_name, map_traceback
 from .transports import open_transport
 
 _NONCE_ALPHABET = string.ascii_letters + string.digits
@@ -124,6 +126,8 @@ class Device(metaclass=DeviceMeta):
         self._abandoned: list[Callable[[], None]] = []
         self._pending_releases: list[Union[int, str]] = []
         self._functions: dict[str, SourceLocation] = {}
+        self._host_files: set[str] = set()
+        self._compiles = False
         self._definitions: dict[str, str] = {}
         self._generation = 0
         self._stream_count = 0
@@ -244,8 +248,17 @@ class Device(metaclass=DeviceMeta):
         self._pending_releases.clear()
         self._nonce = "".join(secrets.choice(_NONCE_ALPHABET) for _ in range(8))
         self._record_marker = self._nonce.encode()
-        helpers = _board_source("helpers").replace("@@", self._nonce)
-        self.implementation = Implementation.from_board_reply(self._execute(helpers))
+        *info, self._compiles = self._execute(self._helpers_command())
+        self.implementation = Implementation.from_board_reply(info)
+
+    def _helpers_command(self) -> str:
+        """The command that installs the board helpers: compiled as ``<belay>`` where the board has compile()."""
+        helpers = minify_code(_board_source("helpers").replace("@@", self._nonce))
+        # Without compile(), exec() names the helpers' frames "<string>": never taken for user code either.
+        return (
+            f"_belay_h={helpers!r}\ntry:\n _belay_h=compile(_belay_h,{ENGINE_FILE!r},'exec')\nexcept NameError:\n"
+            " pass\nexec(_belay_h)\ndel _belay_h\n"
+        )
 
     def _run_startup(self) -> None:
         if self._startup is None:
@@ -331,7 +344,7 @@ class Device(metaclass=DeviceMeta):
         """After a reset: board objects are gone; put the helpers, tasks and autoinit setups back."""
         self._generation += 1
         self._pending_releases.clear()
-        self._execute(_board_source("helpers").replace("@@", self._nonce))
+        self._execute(self._helpers_command())
         self._run_startup()
         for source in self._definitions.values():
             self._execute(source)
@@ -507,7 +520,18 @@ class Device(metaclass=DeviceMeta):
         trusted: bool = False,
         module: Optional[SourceLocation] = None,
     ) -> Any:
-        """Run `code` as it is (no wrapping, no minifying); return the last value record, or NO_RESULT."""
+        """Run `code` (no minifying); return the last value record, or NO_RESULT.
+
+        Code from a host `module` location is compiled on the board under its host name where the board can
+        (see `located`); otherwise its ``<stdin>`` frames, and those of the functions it defines, are mapped
+        back by the host when it raises.
+        """
+        if module is not None:
+            if self._compiles:
+                code, module = self.located(code, module), None
+            else:
+                for name, span in function_spans(code).items():
+                    self._functions[name] = evolve(module, span=span)
         output = OutputForwarder(stream_out)
         parser = self.record_parser()
         results: list = []
@@ -594,15 +618,37 @@ class Device(metaclass=DeviceMeta):
     def board_exception(self, stderr: bytes, module: Optional[SourceLocation] = None) -> PyboardException:
         """The exception for a board traceback, with its frames mapped to host files and lines."""
         text = stderr.decode("utf-8", "replace")
-        return PyboardException(map_traceback(text, self._functions, module), exception_name(text))
+        mapped = map_traceback(text, self._functions, module, host_files=self._host_files)
+        return PyboardException(mapped, exception_name(text))
+
+    def located(self, code: str, location: SourceLocation) -> str:
+        """`code` from host `location` as the board should run it to report host files and lines itself.
+
+        Where the board has compile(), the code is compiled there under the host file name and placed at its
+        host line, so every frame it makes (also those of functions it defines, called later) and a syntax
+        error the board alone finds name the host file and line. The lines the engine put in front of the
+        code run as they are. Without compile() the code is returned unchanged.
+        """
+        if not self._compiles:
+            return code
+        self._host_files.add(location.file)
+        parts = code.split("\n", location.lines_added)
+        body = parts.pop()
+        run = f"_belay.c({body!r},{location.file!r},{max(location.first_line, 1)})"
+        return "\n".join([*parts, run])
 
     def define(self, name: str, source: str, location: SourceLocation, *, record: bool = True) -> None:
         """Send a function definition to the board and remember where it came from."""
-        self._functions[name] = location
-        self._definitions[name] = source
+        location = evolve(location, span=(1 + location.lines_added, source.count("\n") + 1 + location.lines_added))
+        code = self.located(source, location)
+        if self._compiles:
+            self._functions.pop(name, None)  # its frames name the host file: no mapping by name
+        else:
+            self._functions[name] = location
+        self._definitions[name] = code
         if record:
-            self._history.record(source)
-        self._execute(source, module=location)
+            self._history.record(code)
+        self._execute(code, module=None if self._compiles else location)
 
     def new_stream_key(self) -> str:
         """A key under which the board keeps a streaming generator."""

@@ -38,7 +38,7 @@ _order = iter(range(1, 1 << 62))
 def run_global_code(device: Any, code: str, location: SourceLocation, *, record: bool = True) -> None:
     """Run `code` in the board's global context, as setup code: kept for replay, tracebacks mapped to `location`."""
     if record:
-        device._history.record(code)
+        device._history.record(device.located(code, location))
     device._execute(code, module=location)
 
 

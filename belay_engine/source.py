@@ -80,6 +80,23 @@ def isexpression(code: str) -> bool:
     return True
 
 
+def function_spans(code: str) -> dict[str, tuple[int, int]]:
+    """The first and last line of every function `code` defines (nested ones too), by name; ``{}`` if it does not parse.
+
+    A later definition of a name wins, as it does when the code runs.
+    """
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError):
+        return {}
+    functions = [node for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    spans = {}
+    for node in sorted(functions, key=lambda node: node.lineno):
+        first = min([node.lineno, *(decorator.lineno for decorator in node.decorator_list)])
+        spans[node.name] = (first, node.end_lineno)
+    return spans
+
+
 def import_names(code: str) -> list[str]:
     """The names bound by `code` if its first statement is an import (``[]`` for ``*`` or anything else)."""
     try:
