@@ -29,14 +29,19 @@ class ConnectionMagics(Magics):
         self._devices = devices
 
     @magic_arguments()
-    @argument("port", nargs="?", default=None, help="Port, e.g. /dev/ttyACM0 or virtual: (default: BELAY_DEVICE).")
+    @argument(
+        "port",
+        nargs="?",
+        default=None,
+        help="Port, e.g. /dev/ttyACM0 or virtual: (default: BELAY_DEVICE, else the one USB board, else virtual:).",
+    )
     @argument("--name", "-n", default="device", help="Name of the connection, and of the variable bound to it.")
     @argument("--password", default=None, help="Password for WebREPL or telnet boards.")
     @line_magic
     def belay_connect(self, line):
         """Connect to a board; the Device is bound in the namespace under --name and becomes current.
 
-        Without a port: BELAY_DEVICE if set, else the virtual board.
+        Without a port: BELAY_DEVICE if set, else the one MicroPython USB board plugged in, else the virtual board.
         """
         args = parse_argstring(self.belay_connect, line)
         if not args.name.isidentifier():
