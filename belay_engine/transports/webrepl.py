@@ -246,14 +246,13 @@ class WebreplTransport(Transport):
         """Wait up to `FLOW_PAUSE` s for the board to send anything, then count the bytes in flight afresh."""
         if self._reading.acquire(blocking=False):
             try:
-                if not self._buffer:
-                    message = self._receive(FLOW_PAUSE)
-                    if message is not None:
-                        kind, data = message
-                        if kind == TEXT:
-                            self._buffer += data
-                        else:
-                            self._binary += data
+                message = self._receive(FLOW_PAUSE)  # what arrived before this write says nothing of it
+                if message is not None:
+                    kind, data = message
+                    if kind == TEXT:
+                        self._buffer += data
+                    else:
+                        self._binary += data
             finally:
                 self._reading.release()
         # Another thread reading takes what the board sends; going on after the pause is what a slow link does.
