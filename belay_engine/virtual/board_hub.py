@@ -1,8 +1,10 @@
-"""One pump between a virtual board and the network client attached to it, shared by all faces of that board.
+"""One pump between a virtual board and whoever talks to it, shared by all the faces of that board.
 
-A board has one console, as a real board has one UART: whichever face (raw TCP, telnet, RFC 2217, WebREPL)
-holds the client owns it, and the others refuse clients until it leaves. Board output with nobody attached
-is dropped, as a UART drops what nobody listens to.
+A board has one REPL. Its network faces (raw TCP, telnet, RFC 2217, WebREPL) serve one client at a time
+between them, as a board's servers do: a second client is refused until the first leaves. The serial port
+face, when there is one, is the board's UART console: it has the board while no network client is attached;
+while one is, the network client has it and what is typed on the serial port is dropped. Board output that
+nobody reads is dropped, as a UART drops what nobody listens to.
 
 One thread does all the board's reads and writes, so a write that soft-resets the board (and swaps its
 process) never races a read.
@@ -13,7 +15,7 @@ import os
 import select
 import socket
 import threading
-from typing import TYPE_CHECKING, ClassVar, Optional
+from typing import TYPE_CHECKING, Callable, ClassVar, Optional
 
 from ..errors import ConnectionLost
 from .transport import VirtualBoardTransport
@@ -21,8 +23,10 @@ from .transport import VirtualBoardTransport
 if TYPE_CHECKING:
     from .tcp_face import TcpFace
 
-#: Seconds a blocked send to a client may take before the client is dropped (it stopped reading).
+#: Seconds a blocked send to a network client may take before the client is dropped (it stopped reading).
 SEND_TIMEOUT = 10.0
+#: Seconds output waits for room on a full serial port before it is dropped (no program has the port open).
+CONSOLE_WRITE_TIMEOUT = 2.0
 
 
 class BoardHub:
@@ -37,7 +41,10 @@ class BoardHub:
         self._client: Optional[socket.socket] = None
         self._face: Optional[TcpFace] = None
         self._claimed_by: Optional[TcpFace] = None
+        self._console: Optional[int] = None
+        self._on_end: list[Callable[[], None]] = []
         self._slot = threading.Condition()
+        self._turns = 0
         self._wake_read, self._wake_write = os.pipe()
         self._board_input = b""
         self._stopped = False
@@ -68,7 +75,34 @@ class BoardHub:
         os.close(self._wake_read)
         os.close(self._wake_write)
 
-    # -- the client slot ----------------------------------------------------------------------------------
+    # -- the serial console -------------------------------------------------------------------------------
+
+    def when_ended(self, callback: Callable[[], None]) -> None:
+        """Call `callback` (on the pump's thread) when the board ends or the pump stops; now if it has."""
+        with self._slot:
+            if not self._stopped:
+                self._on_end.append(callback)
+                return
+        callback()
+
+    def set_console(self, fd: int) -> None:
+        """Make `fd` (a PTY's controlling side) the board's UART console."""
+        os.set_blocking(fd, False)  # output finding the port full waits a bounded time, then is dropped
+        with self._slot:
+            self._console = fd
+        self._wake()
+
+    def clear_console(self) -> None:
+        """Stop using the console; on return the pump no longer touches its descriptor (it may be closed)."""
+        with self._slot:
+            self._console = None
+            turn = self._turns
+        self._wake()
+        with self._slot:
+            # The pump reads the console at the start of each turn: the next turn no longer has the old one.
+            self._slot.wait_for(lambda: self._turns > turn or not self._thread.is_alive(), timeout=5)
+
+    # -- the network client slot --------------------------------------------------------------------------
 
     def claim(self, face: "TcpFace", timeout: float) -> bool:
         """Reserve the board for a client of `face`, waiting up to `timeout` s for the current client to leave.
@@ -137,10 +171,12 @@ class BoardHub:
         board = self.board
         try:
             while not self._stopped:
-                client, face = self._client, self._face
+                with self._slot:
+                    self._turns += 1
+                    self._slot.notify_all()
+                    client, face, console = self._client, self._face, self._console
                 waiting: list = [self._wake_read, board]
-                if client is not None:
-                    waiting.append(client)
+                waiting += [ready for ready in (client, console) if ready is not None]
                 timeout = 0 if board.has_buffered_output() else None
                 readable, _, _ = select.select(waiting, [], [], timeout)
                 if self._wake_read in readable:
@@ -150,13 +186,27 @@ class BoardHub:
                     output = board.read(65536, 0)
                     if output and client is not None:
                         self._send(face, client, output)
+                    elif output and console is not None:
+                        _write_console(console, output)
                 if client is not None and client in readable and client is self._client:
                     self._receive(face, client)
-        except ConnectionLost:
-            pass  # the board is closed or its process died: no console left to serve
+                if console is not None and console in readable:
+                    try:
+                        typed = os.read(console, 65536)
+                    except BlockingIOError:
+                        typed = b""
+                    if typed and client is None:
+                        board.write(typed)  # else a network client has the board: the UART input is dropped
+        except (ConnectionLost, OSError, ValueError):
+            pass  # the board is closed or its process died: no REPL left to serve
         finally:
-            self._stopped = True
             self._drop()
+            with self._slot:
+                self._stopped = True
+                self._slot.notify_all()
+                ends, self._on_end = self._on_end, []
+            for on_end in ends:
+                on_end()
 
     def _write_board_input(self) -> None:
         with self._slot:
@@ -187,3 +237,14 @@ class BoardHub:
             return
         if to_board:
             self.board.write(to_board)
+
+
+def _write_console(fd: int, data: bytes) -> None:
+    """Write to the serial port, waiting for a reader to make room; drop what finds no room in time."""
+    view = memoryview(data)
+    while view:
+        _, writable, _ = select.select([], [fd], [], CONSOLE_WRITE_TIMEOUT)
+        if not writable:
+            return  # nobody has the port open: as on a UART, the bytes are lost
+        with contextlib.suppress(BlockingIOError):
+            view = view[os.write(fd, view) :]

@@ -2,25 +2,27 @@
 
 import os
 import pty
-import select
 import threading
 import tty
 from pathlib import Path
 from typing import Optional
 
-from ..errors import ConnectionLost
+from .board_hub import BoardHub
 from .transport import VirtualBoardTransport
 
 
 class SerialPortFace:
     """A PTY whose other end is a virtual board; `path` is a symlink to the PTY device.
 
+    The port is the board's UART console: network faces of the same board take the board over while their
+    client is connected (see `BoardHub`).
+
     Parameters
     ----------
     path : Path
         Where the port appears (a symlink, like ``/dev/serial/by-id/...`` links).
     transport : VirtualBoardTransport
-        The board behind the port.
+        The board behind the port; `stop` closes it.
     """
 
     def __init__(self, path: Path, transport: VirtualBoardTransport):
@@ -32,22 +34,14 @@ class SerialPortFace:
             self.path.unlink()
         self.path.symlink_to(os.ttyname(self._terminal))
         self._stop = threading.Event()
+        self._hub = BoardHub.for_board(transport)
+        self._hub.set_console(self._controller)
+        self._hub.when_ended(self._stop.set)
+        self._stopped = False
 
     def serve(self) -> None:
-        """Pump bytes both ways until `stop` is called or the board process ends."""
-        controller = self._controller
-        try:
-            while not self._stop.is_set():
-                waiting = [controller, self.transport._process.fd]
-                readable, _, _ = select.select(waiting, [], [], 0.2)
-                if self.transport._injected or self.transport._process.fd in readable:
-                    data = self.transport.read(65536, 0)
-                    if data:
-                        os.write(controller, data)
-                if controller in readable:
-                    self.transport.write(os.read(controller, 65536))
-        except ConnectionLost:
-            pass  # the board process is gone; the port closes with it
+        """Serve until `stop` is called or the board process ends (the board's pump does the work)."""
+        self._stop.wait()
 
     def serve_in_background(self) -> threading.Thread:
         """Run `serve` on a daemon thread and return it."""
@@ -55,11 +49,20 @@ class SerialPortFace:
         thread.start()
         return thread
 
+    def request_stop(self) -> None:
+        """Make `serve` return (from a signal handler, say); `stop` then releases everything."""
+        self._stop.set()
+
     def stop(self, thread: Optional[threading.Thread] = None) -> None:
-        """Stop serving, remove the symlink and close the PTY and the board."""
+        """Stop serving, remove the symlink and close the PTY and the board; a second call does nothing."""
         self._stop.set()
         if thread is not None:
             thread.join(timeout=5)
+        if self._stopped:
+            return
+        self._stopped = True
+        self._hub.clear_console()
+        self._hub.release()
         if self.path.is_symlink():
             self.path.unlink()
         for fd in (self._controller, self._terminal):
