@@ -5,7 +5,7 @@ import time
 from collections import deque
 from typing import Callable, Optional
 
-from ..errors import BoardTimeoutError, ConnectionLost, ProtocolError
+from ..errors import BoardTimeoutError, ConnectionLost, ProtocolError, PyboardError
 from ..transports.base import Transport
 from .deadline import Deadline
 from .framing import ErrorOutput, Event, Finished, Output, RawReplFramer
@@ -147,10 +147,31 @@ class RawRepl:
         """
         if any(byte in stdin for byte in CONTROL_BYTES):
             raise ValueError("raw REPL control bytes cannot be sent as program input")  # before the code runs
-        acknowledgement = self._send(code)
-        if stdin:
-            self.transport.write(stdin)
+        try:
+            acknowledgement = self._send(code)
+            if stdin:
+                self.transport.write(stdin)
+        except (ConnectionLost, PyboardError):
+            raise
+        except BaseException:
+            self._recover_from_interrupted_send()
+            raise
         return Reply(self, RawReplFramer(acknowledgement), timeout)
+
+    def _recover_from_interrupted_send(self) -> None:
+        """After host code was interrupted while sending code (Ctrl-C), leave the board idle in the raw REPL.
+
+        Part of the code may sit on the REPL's input line or in an unfinished raw paste, where the next command
+        would be appended to it; or all of it may be running. Ctrl-C clears the line, ends the paste (the board
+        answers with a KeyboardInterrupt) or stops the code; Ctrl-A then makes the raw REPL print its banner once
+        it reads input again, and everything up to that banner is dropped.
+        """
+        self._buffer = b""
+        try:
+            self.transport.write(CTRL_C + CTRL_A)
+            self.read_until(RAW_REPL_BANNER, self.acknowledge_timeout, "the raw REPL banner after an interrupted send")
+        except (ConnectionLost, PyboardError):
+            pass  # the board is gone or stuck: the next command reports it; the interrupt is what goes up now
 
     def exec(
         self, code: bytes, on_output: Optional[Callable[[bytes], None]] = None, timeout=None
