@@ -315,7 +315,12 @@ class VirtualBoardTransport(Transport):
         if self._busy() and self._process.catches_sigint():
             self._process.interrupt()
             return
-        if self._mode in (_RAW, _PASTE):
+        if self._mode == _PASTE:
+            # Ctrl-C ends a raw paste: the board answers as for code that raised KeyboardInterrupt (three \x04).
+            self._send(b"\x03")
+            self._start_execution(terminators=3)
+            return
+        if self._mode == _RAW:
             self._line_empty = True
         self._send(b"\x03")
 
