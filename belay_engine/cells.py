@@ -1,6 +1,8 @@
 """Run a notebook cell on the board: output streamed as it arrives, the last expression's repr as the result."""
 
 import ast
+import io
+import tokenize
 from typing import Any, Optional, TextIO
 
 from attrs import frozen
@@ -21,25 +23,39 @@ class CellResult:
     value_repr: Optional[str] = None
 
 
+def ends_with_semicolon(code: str) -> bool:
+    """Whether the last token of `code`, comments aside, is ``;`` (which hides the value, as in IPython)."""
+    last = None
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(code).readline):
+            if token.type not in (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.ENDMARKER):
+                if token.type not in (tokenize.INDENT, tokenize.DEDENT):
+                    last = token
+    except (tokenize.TokenError, SyntaxError):
+        return False
+    return last is not None and last.type == tokenize.OP and last.string == ";"
+
+
 def show_last_expression(code: str) -> str:
     """Rewrite `code` so the value of a last bare expression is reported, keeping every line where it was.
 
-    Code the host cannot parse is returned unchanged: the board reports its own syntax error.
+    The expression may share its line with earlier statements (``x = 5; x``); a ``;`` ending the cell hides
+    the value, as in IPython. Code the host cannot parse is returned unchanged: the board reports its own
+    syntax error.
     """
     try:
         tree = ast.parse(code)
     except (SyntaxError, ValueError):
         return code
-    if not tree.body or not isinstance(tree.body[-1], ast.Expr):
+    if not tree.body or not isinstance(tree.body[-1], ast.Expr) or ends_with_semicolon(code):
         return code
     last = tree.body[-1]
     lines = code.splitlines(keepends=True)
     start = last.lineno - 1
-    head = lines[start][: last.col_offset]
-    if head.strip():
-        return code  # the expression shares its line with an earlier statement (`a = 1; a`)
+    # col_offset counts UTF-8 bytes; whatever precedes the expression on its line (`x = 5; `) stays as it is.
+    head = lines[start].encode("utf-8")[: last.col_offset].decode("utf-8")
     prefix = "".join(lines[:start])
-    # Only the expression is wrapped; comments or a `;` after it are dropped, earlier lines stay put.
+    # Only the expression is wrapped; comments after it are dropped, earlier lines stay put.
     # The extra parentheses keep a bare tuple (`a, b`) one argument.
     return f"{prefix}{head}_belay.v(({ast.get_source_segment(code, last)}\n))\n"
 
