@@ -25,12 +25,12 @@ class CellResult:
 
 def ends_with_semicolon(code: str) -> bool:
     """Whether the last token of `code`, comments aside, is ``;`` (which hides the value, as in IPython)."""
+    layout = (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER)
     last = None
     try:
         for token in tokenize.generate_tokens(io.StringIO(code).readline):
-            if token.type not in (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.ENDMARKER):
-                if token.type not in (tokenize.INDENT, tokenize.DEDENT):
-                    last = token
+            if token.type not in layout:
+                last = token
     except (tokenize.TokenError, SyntaxError):
         return False
     return last is not None and last.type == tokenize.OP and last.string == ";"
