@@ -248,17 +248,19 @@ class Device(metaclass=DeviceMeta):
         self._pending_releases.clear()
         self._nonce = "".join(secrets.choice(_NONCE_ALPHABET) for _ in range(8))
         self._record_marker = self._nonce.encode()
-        *info, self._compiles = self._execute(self._helpers_command())
-        self.implementation = Implementation.from_board_reply(info)
+        self.implementation = Implementation.from_board_reply(self._install_helpers())
 
-    def _helpers_command(self) -> str:
-        """The command that installs the board helpers: compiled as ``<belay>`` where the board has compile()."""
+    def _install_helpers(self) -> tuple:
+        """Install the board helpers, compiled as ``<belay>`` where the board has compile(); return the board facts.
+
+        Without compile(), exec() names the helpers' frames ``<string>``: never taken for user code either.
+        """
         helpers = minify_code(_board_source("helpers").replace("@@", self._nonce))
-        # Without compile(), exec() names the helpers' frames "<string>": never taken for user code either.
-        return (
+        *facts, self._compiles = self._execute(
             f"_belay_h={helpers!r}\ntry:\n _belay_h=compile(_belay_h,{ENGINE_FILE!r},'exec')\nexcept NameError:\n"
             " pass\nexec(_belay_h)\ndel _belay_h\n"
         )
+        return tuple(facts)
 
     def _run_startup(self) -> None:
         if self._startup is None:
@@ -344,7 +346,7 @@ class Device(metaclass=DeviceMeta):
         """After a reset: board objects are gone; put the helpers, tasks and autoinit setups back."""
         self._generation += 1
         self._pending_releases.clear()
-        self._execute(self._helpers_command())
+        self._install_helpers()
         self._run_startup()
         for source in self._definitions.values():
             self._execute(source)

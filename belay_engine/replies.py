@@ -6,7 +6,7 @@ connection, so text that user code prints can never be taken for a record.
 
 import ast
 import re
-from typing import Any, Union
+from typing import Any, Optional, Union
 
 from .errors import NotBelayResponseError
 
@@ -59,36 +59,48 @@ class RecordParser:
         self._marker = RECORD_START + nonce
         self._payload_offset = len(self._marker) + 1
         self._pending = b""
+        # The parts of a record whose end has not arrived yet (a big value comes in many chunks): each new
+        # chunk is searched once, never the whole record again.
+        self._open: Optional[list[bytes]] = None
 
     def feed(self, data: bytes) -> list[Union[bytes, Record]]:
         """Consume `data`; return free text and complete records in order."""
+        items: list[Union[bytes, Record]] = []
+        if self._open is not None:
+            end = data.find(RECORD_END)
+            if end < 0:
+                self._open.append(data)
+                return items
+            self._open.append(data[:end])
+            record, self._open = b"".join(self._open) + RECORD_END, None
+            items.append((record[len(self._marker)], record[self._payload_offset : -1]))
+            data = data[end + 1 :]
         if self._pending:
             data = self._pending + data
             self._pending = b""
         marker = self._marker
         if RECORD_START not in data:
-            return [data] if data else []
-        items: list[Union[bytes, Record]] = []
+            if data:
+                items.append(data)
+            return items
         position = 0
         while True:
             start = data.find(marker, position)
             if start < 0:
                 break
-            end = data.find(RECORD_END, start)
-            if end < 0:
-                # A record cut by the chunking: hold it back until its end arrives.
-                if start > position:
-                    items.append(data[position:start])
-                self._pending = data[start:]
-                return items
             if start > position:
                 items.append(data[position:start])
+            end = data.find(RECORD_END, start)
+            if end < 0:
+                # A record cut by the chunking: collect it until its end arrives.
+                self._open = [data[start:]]
+                return items
             items.append((data[start + len(marker)], data[start + self._payload_offset : end]))
             position = end + 1
         tail = data[position:] if position else data
         # Hold back what may be the start of a record cut by the chunking; pass everything else on now.
         cut = tail.rfind(RECORD_START)
-        if cut >= 0 and (tail.startswith(marker, cut) or marker.startswith(tail[cut:])):
+        if cut >= 0 and marker.startswith(tail[cut:]):
             self._pending = tail[cut:]
             tail = tail[:cut]
         if tail:
@@ -96,8 +108,12 @@ class RecordParser:
         return items
 
     def flush(self) -> bytes:
-        """Return held-back bytes once the board has finished (they were not a record after all)."""
-        pending, self._pending = self._pending, b""
+        """Return held-back bytes once the board has finished (they were not a record after all).
+
+        A record that was started but never ended (the board raised while writing a big value piece by
+        piece) is dropped: it is the engine's, not output of the user's code.
+        """
+        pending, self._pending, self._open = self._pending, b"", None
         return pending
 
 

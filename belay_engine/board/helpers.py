@@ -17,6 +17,7 @@ class _belay:
     B = (str, bytes, bytearray, list, tuple, dict)
     try:
         C = compile
+        C("", "", "exec")  # used, not only looked up: the host relies on it working
     except NameError:
         C = None
     try:

@@ -80,3 +80,31 @@ def test_sentinels_are_falsy_named_classes_that_cannot_be_instantiated():
     assert repr(UNPARSABLE_RESULT) == "<UNPARSABLE_RESULT>"
     with pytest.raises(ValueError, match="sentinel"):
         NO_RESULT()
+
+
+def test_a_record_in_many_chunks_comes_out_whole_once_its_end_arrives():
+    payload = repr("x" * 100_000).encode()
+    stream = b"out\x1en0Nc3xyzR" + payload + b"\x1fafter\x1en0Nc3xyzY1\x1f"
+    chunks = [stream[i : i + 4096] for i in range(0, len(stream), 4096)]
+    text, records = parse_in_chunks(chunks)
+    assert text == b"outafter"
+    assert records == [(RESULT, payload), (YIELDED, b"1")]
+
+
+def test_a_record_that_never_ends_is_dropped_not_shown_as_output():
+    parser = RecordParser(NONCE)
+    assert parser.feed(b"shown\x1en0Nc3xyzR'abc") == [b"shown"]
+    assert parser.feed(b"def") == []
+    assert parser.flush() == b""
+
+
+def test_an_unfinished_marker_that_was_not_a_record_is_output_at_the_end():
+    parser = RecordParser(NONCE)
+    assert parser.feed(b"text\x1en0N") == [b"text"]
+    assert parser.flush() == b"\x1en0N"
+
+
+def test_adjacent_string_literals_from_the_display_helper_join_into_one_text():
+    pieces = ["[", "'a\"\\\\'", ", ", "'b'", "]"]  # the repr text of ['a"\\', 'b'], piece by piece
+    payload = "".join(repr(piece) for piece in pieces).encode()
+    assert parse_value(payload) == "".join(pieces)

@@ -3,7 +3,7 @@ import linecache
 
 import pytest
 
-from belay_engine.source import getsource, import_names, isexpression, yield_value_is_used
+from belay_engine.source import function_spans, getsource, import_names, isexpression, yield_value_is_used
 
 
 def decorate(f=None, **kwargs):
@@ -126,3 +126,10 @@ def test_import_names(code, names):
 )
 def test_yield_value_is_used(code, used):
     assert yield_value_is_used(code) is used
+
+
+def test_function_spans_cover_every_definition_with_its_decorators():
+    code = "x = 1\n@wrap\ndef outer():\n    def inner():\n        pass\n    return inner\n\ndef outer():\n    pass\n"
+    assert function_spans(code) == {"outer": (8, 9), "inner": (4, 5)}
+    assert function_spans("def broken(:\n") == {}
+    assert function_spans("@wrap\ndef f():\n    pass\n") == {"f": (1, 3)}
