@@ -70,14 +70,14 @@ class TelnetTransport(Transport):
 
     def _log_in(self, user: str, password: str, deadline: Deadline) -> None:
         try:
-            self._await(USER_PROMPT, deadline, "a login prompt")
+            self._await(USER_PROMPT, deadline, "login prompt")
             self._send(user.encode() + b"\r\n")
             self._server_echo_offered = False
-            self._await(PASSWORD_PROMPT, deadline, "a password prompt", refusal=REFUSED)
+            self._await(PASSWORD_PROMPT, deadline, "password prompt", refusal=REFUSED)
             if not self._server_echo_offered:
                 self._await_echo_option(Deadline(min(PASSWORD_OPTIONS_WAIT, deadline.remaining())))
             self._send(password.encode() + b"\r\n")
-            self._await(LOGGED_IN, deadline, "the greeting after the login", refusal=REFUSED)
+            self._await(LOGGED_IN, deadline, "greeting after the password", refusal=REFUSED)
         except ConnectionLost as exc:
             raise ConnectionFailedError(f"{self.description} closed the connection during the login: {exc}") from exc
 
@@ -91,7 +91,8 @@ class TelnetTransport(Transport):
             remaining = deadline.remaining()
             if remaining <= 0:
                 raise ConnectionFailedError(
-                    f"{self.description} sent no {what} within the connect timeout; it sent {received[-200:]!r}"
+                    f"{self.description} sent no {what} within {deadline.seconds:g} s"
+                    + (f"; it sent {received[-200:]!r}" if received else "")
                 )
             received += self._receive(remaining)
         self._pending = received[received.index(marker) + len(marker) :]
