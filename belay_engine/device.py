@@ -16,6 +16,7 @@ from attrs import evolve
 
 from .device_meta import DeviceMeta, attach_metadata
 from .errors import (
+    AuthenticationError,
     BoardTimeoutError,
     ConnectionFailedError,
     ConnectionLost,
@@ -338,6 +339,8 @@ class Device(metaclass=DeviceMeta):
             try:
                 self._connect(reset=False)
                 return
+            except AuthenticationError:
+                raise  # the board would refuse the same credentials again: no retry
             except (PyboardError, ConnectionFailedError, OSError) as exc:
                 error = exc
         raise ConnectionLost(f"could not reconnect to {self._port} after {tried} attempt(s): {error}") from error
