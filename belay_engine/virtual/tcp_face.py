@@ -44,6 +44,7 @@ class TcpFace:
         self._wake_read, self._wake_write = os.pipe()
         self._hub = BoardHub.for_board(board)
         self._thread: Optional[threading.Thread] = None
+        self._greeted: Optional[socket.socket] = None
         self._closed = False
 
     @property
@@ -103,10 +104,13 @@ class TcpFace:
             client.close()  # the board has a client already, as a board's single REPL console does
             return
         client.settimeout(HANDSHAKE_TIMEOUT)
+        self._greeted = client
         try:
             accepted = self.handshake(client)
         except (OSError, ValueError):
             accepted = False
+        finally:
+            self._greeted = None
         if accepted and not self._stop.is_set():
             self._hub.attach(self, client, self.board_input_on_attach())
             return
@@ -133,6 +137,10 @@ class TcpFace:
         self._closed = True
         self._stop.set()
         os.write(self._wake_write, b"!")
+        greeted = self._greeted
+        if greeted is not None:
+            with contextlib.suppress(OSError):
+                greeted.shutdown(socket.SHUT_RDWR)  # a client in the middle of its login: end it now
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=HANDSHAKE_TIMEOUT + 1)
         self._hub.drop(self)

@@ -1,10 +1,13 @@
-"""Other people's clients against the virtual board's faces: mpremote over socket:// and rfc2217://."""
+"""Other people's clients against the virtual board's faces: mpremote (socket://, rfc2217://), mpfshell (telnet)."""
 
 import importlib.util
 import subprocess
 import sys
+import warnings
 
 import pytest
+
+from .links import LOOPBACK
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("mpremote") is None, reason="mpremote is not installed")
 #: Seconds one mpremote command may take (it connects, enters the raw REPL, runs, leaves).
@@ -36,3 +39,27 @@ def test_mpremote_copies_a_file_there_over_socket_and_back_over_rfc2217(network_
     fetched = mpremote(network_board.url("rfc2217"), "fs", "cp", ":data.bin", str(tmp_path / "back.bin"))
     assert fetched.returncode == 0, fetched.stderr
     assert (tmp_path / "back.bin").read_bytes() == payload
+
+
+@pytest.fixture
+def mpfshell_telnet(network_board, monkeypatch):
+    """mpfshell's telnet connection class, pointed at the telnet face (it always dials the telnet port, 23)."""
+    pytest.importorskip("mp.contelnet", reason="mpfshell is not installed")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # telnetlib warns of its removal in Python 3.13
+        telnetlib = pytest.importorskip("telnetlib", reason="telnetlib is gone from this Python")
+        from mp.contelnet import ConTelnet
+    monkeypatch.setattr(telnetlib, "TELNET_PORT", network_board.faces["telnet"].address[1])
+    return ConTelnet
+
+
+def test_mpfshell_logs_in_over_telnet_and_runs_code_in_the_raw_repl(mpfshell_telnet):
+    from mp.pyboard import Pyboard
+
+    board = Pyboard(mpfshell_telnet(LOOPBACK, "micro", "python"))
+    try:
+        board.enter_raw_repl()
+        assert board.exec_("print(6 * 7)").strip() == b"42"
+        board.exit_raw_repl()
+    finally:
+        board.close()
