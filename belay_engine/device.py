@@ -2,6 +2,7 @@
 
 import atexit
 import contextlib
+import functools
 import importlib.resources
 import os
 import secrets
@@ -44,6 +45,12 @@ _NONCE_ALPHABET = string.ascii_letters + string.digits
 
 def _board_source(name: str) -> str:
     return importlib.resources.files("belay_engine.board").joinpath(f"{name}.py").read_text()
+
+
+@functools.cache
+def _helpers_source() -> str:
+    """The board helpers, minified once per process (it takes longer than connecting to the virtual board)."""
+    return minify_code(_board_source("helpers"))
 
 
 class Device(metaclass=DeviceMeta):
@@ -256,7 +263,7 @@ class Device(metaclass=DeviceMeta):
 
         Without compile(), exec() names the helpers' frames ``<string>``: never taken for user code either.
         """
-        helpers = minify_code(_board_source("helpers").replace("@@", self._nonce))
+        helpers = _helpers_source().replace("@@", self._nonce)
         *facts, self._compiles = self._execute(
             f"_belay_h={helpers!r}\ntry:\n _belay_h=compile(_belay_h,{ENGINE_FILE!r},'exec')\nexcept NameError:\n"
             " pass\nexec(_belay_h)\ndel _belay_h\n"
