@@ -1,7 +1,7 @@
 """WebREPL: a board's REPL over a websocket (``ws://host:8266``), and WebREPL's own file transfers.
 
 The board asks ``Password: ``, answers ``WebREPL connected`` and its prompt, then carries the REPL in text
-frames both ways. Binary frames are WebREPL's file protocol (see `webrepl_frames`): `put_file` and
+frames both ways (websockets' protocol, read in the caller's thread: see `websocket_link`). Binary frames are WebREPL's file protocol (see `webrepl_frames`): `put_file` and
 `get_file` move whole files without passing their bytes through the REPL.
 
 Flow control. A board reads WebREPL input into a small buffer (an ESP8266 drops what arrives past about 1 KiB
@@ -15,11 +15,10 @@ writes it to the file as it reads it, and TCP holds back what it has not read ye
 """
 
 import contextlib
-import inspect
 import socket
+import ssl
 import threading
 import urllib.parse
-from collections import deque
 from typing import Callable, Optional
 
 from ..errors import AuthenticationError, ConnectionFailedError, ConnectionLost
@@ -37,6 +36,7 @@ from .webrepl_frames import (
     decode_status,
     encode_request,
 )
+from .websocket_link import HandshakeFailed, LinkClosed, WebsocketLink
 
 DEFAULT_PORT = 8266
 PASSWORD_PROMPT = b"Password: "
@@ -52,36 +52,6 @@ FLOW_PAUSE = 0.05
 FILE_FRAME = 1024
 #: Seconds a put may take beyond what its bytes need at this many bytes per second (a slow flash).
 SLOWEST_WRITE = 1000
-
-
-def _connect_options() -> dict:
-    """Options of `websockets.sync.client.connect` that keep it to one plain link (no proxy, no pings)."""
-    from websockets.sync.client import connect
-
-    parameters = inspect.signature(connect).parameters
-    options: dict = {"compression": None, "ping_interval": None, "close_timeout": 1, "max_size": None}
-    if "legacy" in parameters:
-        options["legacy"] = True  # a ClientConnection, not a reconnecting iterator
-    return options
-
-
-def _tagged_connection():
-    """A ClientConnection that remembers whether each message came in text or binary frames."""
-    from websockets.sync.client import ClientConnection
-
-    class TaggedConnection(ClientConnection):
-        def __init__(self, *args, **kwargs):
-            self.message_kinds: deque = deque()
-            super().__init__(*args, **kwargs)
-
-        def process_event(self, event) -> None:
-            # Runs on the reading thread before the message is queued, so its kind is known when it is read.
-            opcode = getattr(event, "opcode", None)
-            if opcode is not None and opcode.value in (1, 2):
-                self.message_kinds.append(opcode.value)
-            super().process_event(event)
-
-    return TaggedConnection
 
 
 def webrepl_address(url: str) -> tuple[str, int]:
@@ -113,8 +83,6 @@ class WebreplTransport(Transport):
     """
 
     def __init__(self, url: str, *, password: str = "python", timeout: float = 10.0):
-        from websockets.exceptions import InvalidHandshake, InvalidURI
-
         host, port = webrepl_address(url)
         self.description = f"WebREPL at {host}:{port}"
         self._timeout = timeout
@@ -123,26 +91,19 @@ class WebreplTransport(Transport):
         self._in_flight = 0
         self._reading = threading.Lock()
         self._files_usable = True
-        self._socket: Optional[socket.socket] = None
-        self._ws = None
+        self._link: Optional[WebsocketLink] = None
         deadline = Deadline(timeout)
         try:
-            self._socket = socket.create_connection((host, port), timeout=deadline.remaining())
-            self._socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            sock = socket.create_connection((host, port), timeout=deadline.remaining())
         except OSError as exc:
             raise ConnectionFailedError(f"could not reach the {self.description}: {exc}") from exc
-        from websockets.sync.client import connect
-
         try:
-            self._ws = connect(
-                url,
-                sock=self._socket,
-                open_timeout=deadline.remaining(),
-                create_connection=_tagged_connection(),
-                **_connect_options(),
-            )
-        except (InvalidHandshake, InvalidURI, OSError, TimeoutError) as exc:
-            self._close_socket()
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # many tiny exchanges: no Nagle delay
+            if url.startswith("wss://"):
+                sock = ssl.create_default_context().wrap_socket(sock, server_hostname=host)
+            self._link = WebsocketLink(sock, url, deadline.remaining())
+        except (HandshakeFailed, LinkClosed, OSError) as exc:
+            sock.close()
             raise ConnectionFailedError(f"the {self.description} did not open a websocket: {exc}") from exc
         try:
             self._log_in(password, deadline)
@@ -186,32 +147,24 @@ class WebreplTransport(Transport):
 
     def _receive(self, timeout: Optional[float]) -> Optional[tuple[int, bytes]]:
         """The next message and its kind (TEXT or BINARY), None after `timeout` seconds of silence."""
-        from websockets.exceptions import ConnectionClosed
-
-        ws = self._connection()
         try:
-            data = ws.recv(timeout if timeout is None else max(timeout, 0), decode=False)
-        except TimeoutError:
-            return None
-        except (ConnectionClosed, OSError, EOFError) as exc:
+            message = self._connection().receive(timeout)
+        except LinkClosed as exc:
             raise ConnectionLost(f"lost the {self.description}: {exc}") from exc
-        kind = ws.message_kinds.popleft()
-        if kind == TEXT:
+        if message is not None and message[0] == TEXT:
             self._in_flight = 0  # the board spoke: what was sent before has been read
-        return kind, data
+        return message
 
-    def _connection(self):
-        ws = self._ws
-        if ws is None:
+    def _connection(self) -> WebsocketLink:
+        link = self._link
+        if link is None:
             raise ConnectionLost(f"the {self.description} is closed")
-        return ws
+        return link
 
     def _send(self, payload: bytes, text: bool) -> None:
-        from websockets.exceptions import ConnectionClosed
-
         try:
-            self._connection().send(payload, text=text)
-        except (ConnectionClosed, OSError) as exc:
+            self._connection().send(payload, text)
+        except LinkClosed as exc:
             raise ConnectionLost(f"lost the {self.description}: {exc}") from exc
 
     def _send_text(self, data: bytes) -> None:
@@ -370,14 +323,6 @@ class WebreplTransport(Transport):
     # -- closing -------------------------------------------------------------------------------------------
 
     def close(self) -> None:
-        ws, self._ws = self._ws, None
-        if ws is not None:
-            with contextlib.suppress(Exception):  # closing a link that is gone has nothing left to report
-                ws.close()
-        self._close_socket()
-
-    def _close_socket(self) -> None:
-        sock, self._socket = self._socket, None
-        if sock is not None:
-            with contextlib.suppress(OSError):
-                sock.close()
+        link, self._link = self._link, None
+        if link is not None:
+            link.close()
