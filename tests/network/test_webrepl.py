@@ -9,6 +9,7 @@ from belay_engine import Device, PyboardException
 from belay_engine.files import read_file, write_file
 from belay_engine.transports.webrepl import WebreplTransport
 
+from ..board.test_stream_stop import _consume_in_thread, _wait_for
 from . import webrepl_fixtures
 from .webrepl_fixtures import PASSWORD
 
@@ -124,3 +125,49 @@ def test_file_names_too_long_for_webrepl_go_through_the_repl(webrepl_face, devic
 def test_the_transport_reads_the_boards_version(device):
     with device._wire() as repl:
         assert repl.transport.board_version() == device.implementation.version
+
+
+@pytest.fixture
+def guarded(device):
+    device("cleaned = False\nproduced = 0")
+
+    @device.task
+    def guarded(pause_ms):
+        import time
+
+        global cleaned, produced
+        try:
+            while True:
+                produced += 1
+                yield produced
+                time.sleep_ms(pause_ms)
+        finally:
+            cleaned = True
+
+    return guarded
+
+
+def test_a_stream_read_on_a_thread_is_stopped_from_another(device, guarded):
+    # The consumer thread waits in the link's read while this thread writes the stop: both use one socket.
+    stream = guarded(0)
+    thread, received, errors = _consume_in_thread(stream)
+    _wait_for(lambda: len(received) >= 500)
+    stream.request_stop()
+    thread.join(10)
+    assert not thread.is_alive()
+    assert errors == []
+    assert received == list(range(1, device("produced") + 1))
+    assert device("cleaned") is True
+
+
+def test_calls_from_another_thread_pause_a_stream_read_in_the_background(device, guarded):
+    stream = guarded(2)
+    thread, received, errors = _consume_in_thread(stream)
+    _wait_for(lambda: len(received) >= 3)
+    assert [device("1 + 1") for _ in range(20)] == [2] * 20
+    before = len(received)
+    _wait_for(lambda: len(received) > before + 3)
+    stream.request_stop()
+    thread.join(10)
+    assert errors == []
+    assert received == list(range(1, len(received) + 1))
