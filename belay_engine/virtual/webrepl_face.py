@@ -41,6 +41,7 @@ from .transport import VirtualBoardTransport, find_micropython
 PASSWORD_PROMPT = b"Password: "
 CONNECTED = b"\r\nWebREPL connected\r\n>>> "
 DENIED = b"\r\nAccess denied\r\n"
+SOFT_REBOOT = b"soft reboot\r\n"
 #: The board keeps this many characters of what is typed at the password prompt.
 PASSWORD_KEPT = 10
 _WEBSOCKET_GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
@@ -78,13 +79,25 @@ class WebreplFace(TcpFace):
         Where to listen (port 0 picks a free one; read it from `address`).
     password : str
         The WebREPL password.
+    drop_on_soft_reset : bool
+        End the connection once the board has said ``soft reboot``, as ESP32 and ESP8266 boards do: their
+        soft reset frees every socket, the WebREPL client's too, and ``boot.py`` starts the server again.
     """
 
     kind = "webrepl"
 
-    def __init__(self, board: VirtualBoardTransport, host: str = "127.0.0.1", port: int = 0, password: str = "python"):
+    def __init__(
+        self,
+        board: VirtualBoardTransport,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        password: str = "python",
+        *,
+        drop_on_soft_reset: bool = False,
+    ):
         super().__init__(board, host, port)
         self.password = password
+        self.drop_on_soft_reset = drop_on_soft_reset
         #: Login attempts seen, right or wrong, and file requests served as (operation, name): for tests.
         self.logins = 0
         self.transfers: list[tuple[str, str]] = []
@@ -105,6 +118,7 @@ class WebreplFace(TcpFace):
         self._file: Optional[BinaryIO] = None
         self._left = 0
         self._early_input = b""
+        self._output_tail = b""
 
     # -- login ---------------------------------------------------------------------------------------------
 
@@ -171,10 +185,17 @@ class WebreplFace(TcpFace):
 
     def to_client(self, data: bytes) -> bytes:
         """Board output in unmasked text frames."""
-        return b"".join(
+        framed = b"".join(
             encode_frame(TEXT, data[start : start + LARGEST_SHORT_FRAME])
             for start in range(0, len(data), LARGEST_SHORT_FRAME)
         )
+        if self.drop_on_soft_reset:
+            seen = self._output_tail + data
+            self._output_tail = seen[-len(SOFT_REBOOT) :]
+            if SOFT_REBOOT in seen:
+                self._send(framed)  # what the board printed before its sockets went
+                raise ConnectionResetError("the board's soft reset closed the WebREPL connection")
+        return framed
 
     def from_client(self, data: bytes) -> bytes:
         """The REPL input in the client's text frames; binary frames are file requests, served here."""

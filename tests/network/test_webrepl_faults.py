@@ -176,3 +176,28 @@ def test_writes_to_a_board_that_stays_silent_are_held_back_past_the_in_flight_li
     # Past the limit each frame waited for the board to speak, and went on after the pause.
     times = [when for when, _ in frames]
     assert times[-1] - times[0] >= 2 * 0.3 * 0.9
+
+
+def test_a_face_like_an_esp32_ends_the_connection_after_a_soft_reset(tmp_path):
+    from belay_engine.protocol.raw_repl import CTRL_D, RawRepl
+    from belay_engine.virtual.transport import VirtualBoardTransport
+    from belay_engine.virtual.webrepl_face import WebreplFace
+
+    board = VirtualBoardTransport(tmp_path)
+    face = WebreplFace(board, password=PASSWORD, drop_on_soft_reset=True)
+    face.serve_in_background()
+    try:
+        repl = RawRepl(WebreplTransport(face.url, password=PASSWORD, timeout=5))
+        try:
+            repl.enter()
+            repl.transport.write(CTRL_D)
+            assert repl.read_until(b"soft reboot\r\n", 5).endswith(b"MPY: soft reboot\r\n")
+            with pytest.raises(ConnectionLost):
+                repl.transport.read(100, 5)
+        finally:
+            repl.close()
+        with Device(face.url, password=PASSWORD, reset=False) as device:  # the board serves the next client
+            assert device("1 + 1") == 2
+    finally:
+        face.stop()
+        board.close()
