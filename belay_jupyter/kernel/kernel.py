@@ -2,6 +2,7 @@
 
 import contextlib
 import linecache
+import traceback
 from typing import Any, ClassVar, Optional
 
 from ipykernel.kernelbase import Kernel
@@ -14,7 +15,9 @@ from belay_engine.tracebacks import SourceLocation
 from belay_engine.transports import notebook_port
 
 from .completion import completion_request, name_at
+from .exit_request import ExitRequest, exit_request
 from .kernel_magics import KernelMagics, MagicError
+from .traceback_view import exception_value, render_traceback
 
 __version__ = "0.1.0"
 
@@ -58,6 +61,9 @@ class BelayKernel(Kernel):
         super().__init__(**kwargs)
         self.device: Optional[Device] = None
         self.magics = KernelMagics(self)
+        self._cells: dict[str, list[str]] = {}  # cell name -> its lines, for the source lines of tracebacks
+        self._silent_cells = 0
+        self._silent = False
 
     @property
     def banner(self) -> str:
@@ -69,8 +75,9 @@ class BelayKernel(Kernel):
     # -- connection --------------------------------------------------------------------------------
 
     def say(self, text: str, name: str = "stdout") -> None:
-        """Send `text` to the front end as a stream."""
-        _StreamToFrontend(self, name).write(text)
+        """Send `text` to the front end as a stream (nothing during a silent execution)."""
+        if not self._silent:
+            _StreamToFrontend(self, name).write(text)
 
     def connect(self, port: Optional[str] = None, password: Optional[str] = None) -> Device:
         """Connect to `port` (or the default chain) and announce the board."""
@@ -104,29 +111,55 @@ class BelayKernel(Kernel):
         *,
         cell_id: Optional[str] = None,
     ) -> dict:
-        """Run host magics, then send the cell to the board with output streamed while it runs."""
+        """Run host magics, then send the cell to the board with output streamed while it runs.
+
+        A cell ending with ``exit`` or ``quit`` runs what comes before, then closes the board connection (the
+        board is left in its friendly REPL, teardowns run) and asks the front end to shut the kernel down.
+        """
+        self._silent = silent
         try:
             code = self.magics.run_leading_magics(code)
+            request = exit_request(code)
+            if request is not None:
+                code = request.code_before
             if code.strip():
                 self._run_on_board(code, silent)
         except KeyboardInterrupt:
             return self._error("KeyboardInterrupt", "interrupted", ["KeyboardInterrupt: the board code was stopped"])
         except PyboardException as error:
-            traceback = str(error.board_traceback).rstrip("\n").splitlines()
-            last = traceback[-1] if traceback else ""
-            value = last.split(": ", 1)[1] if ": " in last else ""
-            return self._error(error.exception_name or "PyboardException", value, traceback)
+            return self._board_error(error)
         except (ConnectionFailedError, PyboardError) as error:
             self.disconnect()  # reconnect on the next cell
             return self._error(type(error).__name__, str(error), [f"{type(error).__name__}: {error}"])
         except (MagicError, BelayException, OSError) as error:
             return self._error(type(error).__name__, str(error), [f"{type(error).__name__}: {error}"])
-        return {"status": "ok", "execution_count": self.execution_count, "payload": [], "user_expressions": {}}
+        except Exception as error:  # a bug on the host: still answer, or the front end waits for ever
+            self.log.exception("the cell failed on the host")
+            host_traceback = traceback.format_exception(type(error), error, error.__traceback__)
+            return self._error(type(error).__name__, str(error), [line.rstrip("\n") for line in host_traceback])
+        finally:
+            self._silent = False
+        payload = [] if request is None else [self._exit(request)]
+        return {"status": "ok", "execution_count": self.execution_count, "payload": payload, "user_expressions": {}}
+
+    def _exit(self, request: ExitRequest) -> dict:
+        """Close the board unless the kernel is to stay; the payload asking the front end to shut down."""
+        if not request.keep_kernel and self.device is not None:
+            self.disconnect()
+            self.say("Closed the board connection (a later cell reconnects).\n")
+        return request.payload
 
     def _run_on_board(self, code: str, silent: bool) -> None:
         device = self.device or self.connect()
-        name = f"<cell {self.execution_count}>"
-        linecache.cache[name] = (len(code), None, code.splitlines(keepends=True), name)
+        if silent:
+            # The execution count does not advance: a name of its own keeps the last cell's lines in place.
+            self._silent_cells += 1
+            name = f"<silent cell {self._silent_cells}>"
+        else:
+            name = f"<cell {self.execution_count}>"
+        lines = code.splitlines(keepends=True)
+        self._cells[name] = lines
+        linecache.cache[name] = (len(code), None, lines, name)
         stream = _Discard() if silent else _StreamToFrontend(self)
         result = run_cell(device, code, stream_out=stream, location=SourceLocation(name, 1))
         if result.value_repr is not None and not silent:
@@ -135,6 +168,17 @@ class BelayKernel(Kernel):
                 "execute_result",
                 {"execution_count": self.execution_count, "data": {"text/plain": result.value_repr}, "metadata": {}},
             )
+
+    def _board_error(self, error: PyboardException) -> dict:
+        """The error reply for an exception raised on the board, its traceback coloured as IPython's."""
+        text = str(error.board_traceback)
+        name = error.exception_name or "PyboardException"
+        return self._error(name, exception_value(text, name), render_traceback(text, name, self._cell_line))
+
+    def _cell_line(self, name: str, line: int) -> Optional[str]:
+        """Line `line` of the kernel cell called `name`, or None for anything else."""
+        lines = self._cells.get(name)
+        return lines[line - 1].rstrip("\r\n") if lines and 0 < line <= len(lines) else None
 
     def _error(self, name: str, value: str, traceback: list[str]) -> dict:
         content = {"ename": name, "evalue": value, "traceback": traceback}

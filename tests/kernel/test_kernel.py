@@ -1,6 +1,6 @@
 import time
 
-from .conftest import TIMEOUT, execute, stdout_of, wait_for_output
+from .conftest import TIMEOUT, board_pids_of, execute, reply_to, results_of, stdout_of, wait_for_output, without_ansi
 
 
 def test_a_last_expression_comes_back_as_execute_result(kernel):
@@ -12,13 +12,16 @@ def test_a_last_expression_comes_back_as_execute_result(kernel):
     assert results[0]["content"]["execution_count"] == reply["content"]["execution_count"]
 
 
-def test_execution_count_advances_and_silent_cells_show_nothing(kernel):
+def test_a_silent_cell_runs_broadcasts_nothing_and_keeps_the_execution_count(kernel):
     _, client = kernel
     first, _ = execute(client, "1")
-    msg_id = client.execute("print('hidden')\n2", silent=True)
-    silent_reply = client.get_shell_msg(timeout=TIMEOUT)
-    assert silent_reply["parent_header"]["msg_id"] == msg_id
-    second, _ = execute(client, "3")
+    reply, messages = execute(client, "print('hidden')\nran_silently = 2\nran_silently", silent=True)
+    assert reply["content"]["status"] == "ok"
+    # The messaging spec: a silent request broadcasts nothing on IOPub (no execute_input, stream or
+    # execute_result) and does not count as history; only its busy status is seen before idle.
+    assert [(m["msg_type"], m["content"].get("execution_state")) for m in messages] == [("status", "busy")]
+    second, messages = execute(client, "ran_silently + 1")
+    assert results_of(messages) == ["3"]  # the silent cell did run
     assert second["content"]["execution_count"] == first["content"]["execution_count"] + 1
 
 
@@ -41,7 +44,7 @@ def test_print_output_streams_while_the_cell_runs(kernel, board_folder):
     # The first print arrived while the board still waits for the host: output is not held back.
     assert not client.shell_channel.msg_ready()
     (board_folder / "go").write_text("")
-    reply = client.get_shell_msg(timeout=TIMEOUT)
+    reply = reply_to(client, msg_id)
     assert reply["content"]["status"] == "ok"
 
 
@@ -51,7 +54,7 @@ def test_a_board_exception_gives_an_error_reply_with_name_value_and_traceback(ke
     content = reply["content"]
     assert (content["status"], content["ename"]) == ("error", "ZeroDivisionError")
     assert "divide by zero" in content["evalue"]
-    assert any("line 2" in line for line in content["traceback"])
+    assert any("<cell" in line and ":2" in line for line in map(without_ansi, content["traceback"]))
     assert [m["msg_type"] for m in messages if m["msg_type"] == "error"] == ["error"]
 
 
@@ -65,9 +68,10 @@ def test_a_syntax_error_is_reported_and_the_next_cell_runs(kernel):
 
 def test_interrupt_stops_the_board_code_and_the_kernel_stays_usable(kernel):
     manager, client = kernel
-    wait_for_output(client, client.execute("print('spinning')\nwhile True:\n    pass"))
+    msg_id = client.execute("print('spinning')\nwhile True:\n    pass")
+    wait_for_output(client, msg_id, "spinning")
     manager.interrupt_kernel()
-    reply = client.get_shell_msg(timeout=TIMEOUT)
+    reply = reply_to(client, msg_id)
     assert (reply["content"]["status"], reply["content"]["ename"]) == ("error", "KeyboardInterrupt")
     reply, messages = execute(client, "6 * 7")
     assert reply["content"]["status"] == "ok"
@@ -77,30 +81,25 @@ def test_interrupt_stops_the_board_code_and_the_kernel_stays_usable(kernel):
 def test_completion_comes_from_the_board(kernel):
     _, client = kernel
     execute(client, "import machine\nboard_value = 5")
-    client.complete("machine.Pi", 10)
-    reply = client.get_shell_msg(timeout=TIMEOUT)
+    reply = reply_to(client, client.complete("machine.Pi", 10))
     assert "Pin" in reply["content"]["matches"]
     assert reply["content"]["cursor_start"] == 8
-    client.complete("board_va", 8)
-    assert client.get_shell_msg(timeout=TIMEOUT)["content"]["matches"] == ["board_value"]
+    assert reply_to(client, client.complete("board_va", 8))["content"]["matches"] == ["board_value"]
 
 
 def test_inspection_shows_type_and_repr(kernel):
     _, client = kernel
     execute(client, "numbers = [1, 2, 3]")
-    client.inspect("numbers", 3)
-    content = client.get_shell_msg(timeout=TIMEOUT)["content"]
+    content = reply_to(client, client.inspect("numbers", 3))["content"]
     assert content["found"] is True
     assert content["data"]["text/plain"] == "numbers: list\n[1, 2, 3]"
-    client.inspect("no_such_name", 3)
-    assert client.get_shell_msg(timeout=TIMEOUT)["content"]["found"] is False
+    assert reply_to(client, client.inspect("no_such_name", 3))["content"]["found"] is False
 
 
 def test_is_complete_answers_for_blocks(kernel):
     _, client = kernel
     for code, status in [("1 + 1", "complete"), ("for i in range(3):", "incomplete"), ("x = )", "invalid")]:
-        client.is_complete(code)
-        assert client.get_shell_msg(timeout=TIMEOUT)["content"]["status"] == status
+        assert reply_to(client, client.is_complete(code))["content"]["status"] == status
 
 
 def test_file_magics_move_files_between_host_and_board(kernel, board_folder, tmp_path):
@@ -151,32 +150,16 @@ def test_lsmagic_lists_the_kernel_magics(kernel):
     assert all(f"%{name}" in stdout_of(messages) for name in ["connect", "put", "get", "ls", "timeit", "reset"])
 
 
-def _board_pids_of(kernel_pid):
-    """MicroPython processes started by the kernel process."""
-    from pathlib import Path
-
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            name = stat[stat.index("(") + 1 : stat.rindex(")")]
-            if name.startswith("micropython") and int(stat[stat.rindex(")") + 2 :].split()[1]) == kernel_pid:
-                pids.append(int(entry.name))
-    return pids
-
-
 def test_a_board_that_vanishes_mid_cell_is_reported_and_the_next_cell_reconnects(kernel):
     import os
     import signal
 
     manager, client = kernel
-    wait_for_output(client, client.execute("print('working')\nwhile True:\n    pass"))
-    for pid in _board_pids_of(manager.provisioner.pid):
+    msg_id = client.execute("print('working')\nwhile True:\n    pass")
+    wait_for_output(client, msg_id, "working")
+    for pid in board_pids_of(manager.provisioner.pid):
         os.kill(pid, signal.SIGKILL)
-    reply = client.get_shell_msg(timeout=TIMEOUT)
+    reply = reply_to(client, msg_id)
     assert (reply["content"]["status"], reply["content"]["ename"]) == ("error", "ConnectionLost")
     assert manager.is_alive()
     reply, messages = execute(client, "1 + 1")

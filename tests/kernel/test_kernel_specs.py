@@ -6,7 +6,7 @@ import sys
 import pytest
 from jupyter_client.manager import KernelManager
 
-from .conftest import TIMEOUT, execute, stdout_of, wait_for_output
+from .conftest import execute, reply_to, results_of, stdout_of, wait_for_output
 
 
 def start_kernel_from_spec(tmp_path, monkeypatch, *, interrupt_mode="signal", extra_argv=()):
@@ -34,12 +34,14 @@ def test_interrupt_in_each_mode_stops_the_board_code(mode, tmp_path, monkeypatch
     monkeypatch.setenv("BELAY_DEVICE", "virtual:")
     manager, client = start_kernel_from_spec(tmp_path, monkeypatch, interrupt_mode=mode)
     try:
-        wait_for_output(client, client.execute("print('spinning')\nwhile True:\n    pass"))
+        # The first cell connects: the interrupt goes once the board runs the loop, not while it gets the code.
+        msg_id = client.execute("print('spinning')\nwhile True:\n    pass")
+        wait_for_output(client, msg_id, "spinning")
         manager.interrupt_kernel()
-        reply = client.get_shell_msg(timeout=TIMEOUT)
+        reply = reply_to(client, msg_id)
         assert (reply["content"]["status"], reply["content"]["ename"]) == ("error", "KeyboardInterrupt")
         reply, messages = execute(client, "6 * 7")
-        assert [m["content"]["data"]["text/plain"] for m in messages if m["msg_type"] == "execute_result"] == ["42"]
+        assert results_of(messages) == ["42"]
     finally:
         client.stop_channels()
         manager.shutdown_kernel()  # a shutdown request: the kernel closes its board and its temporary folders
