@@ -171,3 +171,17 @@ def test_calls_from_another_thread_pause_a_stream_read_in_the_background(device,
     thread.join(10)
     assert errors == []
     assert received == list(range(1, len(received) + 1))
+
+
+def test_a_temporary_the_board_wrote_short_is_not_moved_into_place(webrepl_face, device):
+    # A board whose filesystem filled up during a put still answers success; the size check catches it.
+    from belay_engine.sync import sync_helpers
+    from belay_engine.sync.file_protocol import rename_code
+
+    root = webrepl_face.board.root
+    (root / "app.py").write_bytes(b"old")
+    (root / "app.py.belay-tmp").write_bytes(b"new but sh")
+    with pytest.raises(PyboardException, match="short copy of /app.py"), sync_helpers(device):
+        device._execute(rename_code([("/app.py.belay-tmp", "/app.py", len(b"new but short"))]))
+    assert (root / "app.py").read_bytes() == b"old"
+    assert not (root / "app.py.belay-tmp").exists()
