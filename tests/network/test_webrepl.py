@@ -181,7 +181,7 @@ def test_a_temporary_the_board_wrote_short_is_not_moved_into_place(webrepl_face,
     root = webrepl_face.board.root
     (root / "app.py").write_bytes(b"old")
     (root / "app.py.belay-tmp").write_bytes(b"new but sh")
-    with pytest.raises(PyboardException, match="short copy of /app.py"), sync_helpers(device):
+    with pytest.raises(PyboardException, match=r"short copy of /app\.py"), sync_helpers(device):
         device._execute(rename_code([("/app.py.belay-tmp", "/app.py", len(b"new but short"))]))
     assert (root / "app.py").read_bytes() == b"old"
     assert not (root / "app.py.belay-tmp").exists()
