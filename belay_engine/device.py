@@ -47,10 +47,14 @@ def _board_source(name: str) -> str:
     return importlib.resources.files("belay_engine.board").joinpath(f"{name}.py").read_text()
 
 
+#: The board helpers' parts, installed in this order; each is compiled on its own (see board/helpers.py).
+_HELPER_PARTS = ("helpers", "value_pieces", "board_info")
+
+
 @functools.cache
-def _helpers_source() -> str:
-    """The board helpers, minified once per process (it takes longer than connecting to the virtual board)."""
-    return minify_code(_board_source("helpers"))
+def _helper_parts() -> tuple[str, ...]:
+    """The board helpers' parts, minified once per process (it takes longer than connecting to the virtual board)."""
+    return tuple(minify_code(_board_source(name)) for name in _HELPER_PARTS)
 
 
 class Device(metaclass=DeviceMeta):
@@ -263,10 +267,13 @@ class Device(metaclass=DeviceMeta):
 
         Without compile(), exec() names the helpers' frames ``<string>``: never taken for user code either.
         """
-        helpers = _helpers_source().replace("@@", self._nonce)
+        parts = ",".join(repr(part.replace("@@", self._nonce)) for part in _helper_parts())
+        # Collecting garbage before each compile lets the helpers' code settle low in the heap, leaving the
+        # free space above it in one piece for big values.
         *facts, self._compiles = self._execute(
-            f"_belay_h={helpers!r}\ntry:\n _belay_h=compile(_belay_h,{ENGINE_FILE!r},'exec')\nexcept NameError:\n"
-            " pass\nexec(_belay_h)\ndel _belay_h\n"
+            f"for _belay_h in ({parts}):\n __import__('gc').collect()\n try:\n"
+            f"  _belay_h=compile(_belay_h,{ENGINE_FILE!r},'exec')\n except NameError:\n  pass\n exec(_belay_h)\n"
+            "del _belay_h\n__import__('gc').collect()\n"
         )
         return tuple(facts)
 

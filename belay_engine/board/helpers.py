@@ -4,7 +4,9 @@
 # anything user code prints. A record is "\x1e" + nonce + kind + payload + "\x1f"; kinds:
 #   R  a value's repr (v: its repr as str literals, for display)   P  id of an object kept for a proxy
 #   Y  a streamed value      W  a stream paused at the host's request (its generator is kept)
-# A big value's repr is written in pieces (e, f, k), so it never needs more than one copy of the value.
+# A big value's repr is written in pieces (value_pieces.py), so it never needs more than one copy of the value.
+# The helpers are installed in a few parts (this file, value_pieces.py, board_info.py), each compiled on its
+# own: one big compile would leave the helpers' code high in the heap, splitting the free space.
 import sys
 
 
@@ -33,65 +35,6 @@ class _belay:
     def c(s, f, n):
         # Run host code `s` as lines n, n+1, ... of host file `f`: its frames then name the host file and line.
         exec(_belay.C("\n" * (n - 1) + s, f, "exec"))
-
-    def f(v):
-        # repr(v), or None when v is a long str/bytes or a container whose repr does not fit the heap.
-        t = type(v)
-        if t in (str, bytes, bytearray):
-            if len(v) > 512:
-                return None
-        elif t in (list, tuple, dict):
-            try:
-                return repr(v)
-            except MemoryError:
-                return None
-        return repr(v)
-
-    def e(v, o):
-        # Pass repr(v) to o in pieces.
-        s = _belay.f(v)
-        if s is not None:
-            o(s)
-            return
-        t = type(v)
-        if t is dict:
-            o("{")
-            j = 0
-            for k in v:
-                if j:
-                    o(", ")
-                j = 1
-                _belay.e(k, o)
-                o(": ")
-                _belay.e(v[k], o)
-            o("}")
-        elif t is list or t is tuple:
-            o("[" if t is list else "(")
-            j = 0
-            for x in v:
-                if j:
-                    o(", ")
-                j = 1
-                _belay.e(x, o)
-            o("]" if t is list else ("," if len(v) == 1 else "") + ")")
-        else:
-            _belay.k(v, o, t)
-
-    def k(v, o, t):
-        # The repr of a long str, bytes or bytearray, slice by slice. Escapes depend on one choice only, the
-        # quote: repr picks '"' when the text has "'" and no '"'. A slice's repr agrees with the whole one,
-        # except where the whole text has both quotes: appending both to the slice forces the same choice.
-        y = t is not str
-        z = (b"'" if y else "'") in v and (b'"' if y else '"') not in v
-        a = '"' if z else "'"
-        o(("bytearray(b" if t is bytearray else "b" if y else "") + a)
-        x = b"\"'" if y else "\"'"
-        for i in range(0, len(v), 512):
-            s = v[i : i + 512]
-            if t is bytearray:
-                s = bytes(s)
-            o(repr(s)[1 + y : -1] if z else repr(s + x)[1 + y : -4])
-        o(a + (")" if t is bytearray else ""))
 
     def r(v, k="R"):
         w = _belay.w
@@ -169,25 +112,3 @@ class _belay:
             del _belay.o[k]
             return
         _belay.r(v, "Y")
-
-
-def _belay_info():
-    import micropython
-
-    e = []
-    for x in ("native", "viper"):
-        try:
-            exec("@micropython." + x + "\ndef _belay_f():\n pass")
-            e.append(x)
-        except Exception:
-            pass
-    i = sys.implementation
-    return (i.name, i.version, sys.platform, getattr(i, "_mpy", None), tuple(e), _belay.C is not None)
-
-
-_belay.r(_belay_info())
-del _belay_info
-try:
-    del _belay_f
-except NameError:
-    pass
