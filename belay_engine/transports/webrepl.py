@@ -1,8 +1,9 @@
 """WebREPL: a board's REPL over a websocket (``ws://host:8266``), and WebREPL's own file transfers.
 
 The board asks ``Password: ``, answers ``WebREPL connected`` and its prompt, then carries the REPL in text
-frames both ways (websockets' protocol, read in the caller's thread: see `websocket_link`). Binary frames are WebREPL's file protocol (see `webrepl_frames`): `put_file` and
-`get_file` move whole files without passing their bytes through the REPL.
+frames both ways (websockets' protocol, read in the caller's thread: see `websocket_link`). Binary frames
+are WebREPL's file protocol (see `webrepl_frames`): `put_file` and `get_file` move whole files without
+passing their bytes through the REPL.
 
 Flow control. A board reads WebREPL input into a small buffer (an ESP8266 drops what arrives past about 1 KiB
 in flight). The raw REPL keeps within that on its own: code goes in plain writes of at most 256 bytes or
