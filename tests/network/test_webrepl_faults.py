@@ -201,3 +201,33 @@ def test_a_face_like_an_esp32_ends_the_connection_after_a_soft_reset(tmp_path):
     finally:
         face.stop()
         board.close()
+
+
+def test_a_sync_cut_halfway_leaves_every_board_file_old_or_new(webrepl_face, tmp_path):
+    root = webrepl_face.board.root
+    generator = random.Random(9)
+    names = ["a.bin", "b.bin", "c.bin"]
+    old = {name: generator.randbytes(30_000) for name in names}
+    new = {name: generator.randbytes(30_000) for name in names}
+    local = tmp_path / "local"
+    local.mkdir()
+    for name in names:
+        (root / name).write_bytes(old[name])
+        (local / name).write_bytes(new[name])
+    sent = []
+
+    def progress(**fields):
+        sent.append(fields.get("advance_bytes") or 0)
+        if sum(sent) >= 45_000 and sum(sent) - sent[-1] < 45_000:  # in the middle of the second file
+            webrepl_face.drop_client()
+
+    with Device(webrepl_face.url, password=PASSWORD) as device:
+        with pytest.raises(ConnectionLost):
+            device.sync(local, progress_update=progress)
+        for name in names:
+            assert (root / name).read_bytes() in (old[name], new[name])
+        device.reconnect()
+        device.sync(local)
+    for name in names:
+        assert (root / name).read_bytes() == new[name]
+    assert not list(root.glob("*.belay-tmp"))
