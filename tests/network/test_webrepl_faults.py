@@ -146,8 +146,8 @@ def _silent_board(frames: list):
         connection.send("\r\nWebREPL connected\r\n>>> ")
         try:
             while True:
-                data = connection.recv(timeout=5, decode=False)
-                frames.append((time.monotonic(), data))
+                data = connection.recv(timeout=5)
+                frames.append((time.monotonic(), data.encode() if isinstance(data, str) else data))
         except Exception:  # the client left or went quiet: the recording is complete
             return
 
