@@ -44,7 +44,7 @@ class BoardHub:
         self._console: Optional[int] = None
         self._on_end: list[Callable[[], None]] = []
         self._slot = threading.Condition()
-        self._turns = 0
+        self._console_released = threading.Event()
         self._wake_read, self._wake_write = os.pipe()
         self._board_input = b""
         self._stopped = False
@@ -96,11 +96,11 @@ class BoardHub:
         """Stop using the console; on return the pump no longer touches its descriptor (it may be closed)."""
         with self._slot:
             self._console = None
-            turn = self._turns
+            self._console_released.clear()
         self._wake()
-        with self._slot:
-            # The pump reads the console at the start of each turn: the next turn no longer has the old one.
-            self._slot.wait_for(lambda: self._turns > turn or not self._thread.is_alive(), timeout=5)
+        # The pump reads the console at the start of each turn and says so: the next turn drops the old one.
+        if self._thread.is_alive():
+            self._console_released.wait(timeout=5)
 
     # -- the network client slot --------------------------------------------------------------------------
 
@@ -172,9 +172,9 @@ class BoardHub:
         try:
             while not self._stopped:
                 with self._slot:
-                    self._turns += 1
-                    self._slot.notify_all()
                     client, face, console = self._client, self._face, self._console
+                if console is None and not self._console_released.is_set():
+                    self._console_released.set()
                 waiting: list = [self._wake_read, board]
                 waiting += [ready for ready in (client, console) if ready is not None]
                 timeout = 0 if board.has_buffered_output() else None
@@ -200,6 +200,7 @@ class BoardHub:
         except (ConnectionLost, OSError, ValueError):
             pass  # the board is closed or its process died: no REPL left to serve
         finally:
+            self._console_released.set()
             self._drop()
             with self._slot:
                 self._stopped = True
