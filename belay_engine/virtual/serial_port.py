@@ -49,10 +49,6 @@ class SerialPortFace:
         thread.start()
         return thread
 
-    def request_stop(self) -> None:
-        """Make `serve` return (from a signal handler, say); `stop` then releases everything."""
-        self._stop.set()
-
     def stop(self, thread: Optional[threading.Thread] = None) -> None:
         """Stop serving, remove the symlink and close the PTY and the board; a second call does nothing."""
         self._stop.set()
