@@ -248,7 +248,7 @@ class Device(metaclass=DeviceMeta):
         repl = RawRepl(transport, acknowledge_timeout=self._timeout)
         try:
             repl.enter()
-            if reset:
+            if reset and transport.survives_soft_reset:
                 repl.soft_reset()
         except BaseException:
             transport.close()

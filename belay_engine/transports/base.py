@@ -14,6 +14,9 @@ class Transport(abc.ABC):
 
     #: Short human description of the link, used in error messages ("virtual board /tmp/x", "/dev/ttyACM0").
     description: str = "board"
+    #: False where a soft reset ends the link itself (a board's WebREPL or telnet server is Python code that the
+    #: reset stops), so connecting does not soft-reset such boards, as Belay 0.30 does not.
+    survives_soft_reset: bool = True
 
     @abc.abstractmethod
     def read(self, max_bytes: int, timeout: Optional[float]) -> bytes:

@@ -44,6 +44,8 @@ class TelnetTransport(Transport):
         The board refused `user` or `password`. The transport does not try again.
     """
 
+    survives_soft_reset = False  # the board's REPL server stops with the reset
+
     def __init__(
         self, host: str, port: int = 23, *, user: str = "micro", password: str = "python", timeout: float = 10.0
     ):

@@ -83,6 +83,8 @@ class WebreplTransport(Transport):
         The board refused the password (raised once: nothing is retried).
     """
 
+    survives_soft_reset = False  # the board's REPL server stops with the reset
+
     def __init__(self, url: str, *, password: str = "python", timeout: float = 10.0):
         host, port = webrepl_address(url)
         self.description = f"WebREPL at {host}:{port}"

@@ -231,3 +231,20 @@ def test_a_sync_cut_halfway_leaves_every_board_file_old_or_new(webrepl_face, tmp
     for name in names:
         assert (root / name).read_bytes() == new[name]
     assert not list(root.glob("*.belay-tmp"))
+
+
+def test_connecting_does_not_soft_reset_a_board_whose_webrepl_ends_with_a_reset(tmp_path):
+    from belay_engine.virtual.transport import VirtualBoardTransport
+    from belay_engine.virtual.webrepl_face import WebreplFace
+
+    board = VirtualBoardTransport(tmp_path)
+    face = WebreplFace(board, password=PASSWORD, drop_on_soft_reset=True)
+    face.serve_in_background()
+    try:
+        with Device(face.url, password=PASSWORD) as device:  # reset=True, the default
+            device("kept = 5")
+            assert device("kept") == 5
+        assert face.logins == 1
+    finally:
+        face.stop()
+        board.close()
