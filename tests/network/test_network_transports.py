@@ -73,6 +73,14 @@ def test_reconnect_after_the_server_dropped_the_connection_restores_the_board(ne
         assert device("x + 1") == 42
 
 
+def test_a_device_with_attempts_reconnects_by_itself_when_the_server_dropped_it(network_board, network_kind):
+    with Device(network_board.url(network_kind), attempts=1) as device:
+        device("x = 41")
+        network_board.faces[network_kind].drop_client()
+        # The call finds the link gone, reconnects, replays x = 41 and runs (unrecorded, so it runs again).
+        assert device("x + 1", record=False) == 42
+
+
 def test_a_server_that_closes_mid_reply_raises_connection_lost_at_once(network_board, network_kind):
     face = network_board.faces[network_kind]
     begun = when_board_prints(face, b"begun")
