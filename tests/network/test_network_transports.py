@@ -143,3 +143,9 @@ def test_a_host_that_does_not_answer_fails_within_the_connect_timeout_naming_it(
     # telnet waits Device(timeout=); pyserial's socket and RFC 2217 connects wait a fixed 5 s.
     error, _ = raises_within(ConnectionFailedError, lambda: Device(f"{scheme}://{host}:{port}", timeout=1), 10)
     assert f"{host}:{port}" in str(error)
+
+
+def test_a_bare_host_and_port_is_a_telnet_board(network_board):
+    host, port = network_board.faces["telnet"].address
+    with Device(f"{host}:{port}", user="micro", password="python") as device:
+        assert device("1 + 1") == 2
