@@ -16,6 +16,8 @@ CTRL_A, CTRL_B, CTRL_C, CTRL_D = b"\x01", b"\x02", b"\x03", b"\x04"
 CONTROL_BYTES = CTRL_A + CTRL_B + CTRL_C + CTRL_D
 RAW_PASTE_REQUEST = b"\x05A\x01"
 
+#: Seconds between Ctrl-Cs while interrupted board code has not ended (see `RawRepl._stop`).
+CTRL_C_REPEAT = 0.25
 #: Code up to this size goes in one write in the plain raw REPL: every board's input buffer holds it.
 PLAIN_WRITE_LIMIT = 256
 READ_SIZE = 1 << 16
@@ -169,9 +171,20 @@ class RawRepl:
         self._buffer = b""
         try:
             self.transport.write(CTRL_C + CTRL_A)
-            self.read_until(RAW_REPL_BANNER, self.acknowledge_timeout, "the raw REPL banner after an interrupted send")
+            deadline = Deadline(self.acknowledge_timeout)
+            repeat = Deadline(CTRL_C_REPEAT)
+            received = b""
+            while RAW_REPL_BANNER not in received:
+                received = received[-len(RAW_REPL_BANNER) :]  # what comes before the banner is dropped anyway
+                if deadline.expired():
+                    return  # the board is stuck: the next command reports it; the interrupt is what goes up now
+                if repeat.expired():
+                    self.transport.write(CTRL_C)  # the code came whole and the board took Ctrl-C in while compiling
+                    repeat = Deadline(CTRL_C_REPEAT)
+                received += self.transport.read(READ_SIZE, min(repeat.remaining(), deadline.remaining()))
+            self._buffer = received[received.index(RAW_REPL_BANNER) + len(RAW_REPL_BANNER) :]
         except (ConnectionLost, PyboardError):
-            pass  # the board is gone or stuck: the next command reports it; the interrupt is what goes up now
+            pass  # the board is gone: the next command reports it; the interrupt is what goes up now
 
     def exec(
         self, code: bytes, on_output: Optional[Callable[[bytes], None]] = None, timeout=None
@@ -200,12 +213,18 @@ class RawRepl:
         self.transport.write(CTRL_C)
 
     def _stop(self, framer: RawReplFramer) -> None:
-        """Interrupt the code behind `framer` and read its reply to the end."""
+        """Interrupt the code behind `framer` and read its reply to the end.
+
+        Ctrl-C goes again every `CTRL_C_REPEAT` seconds while the code has not ended: a board arms its interrupt
+        character only once the code runs, so one still reading or compiling the code took the first as input.
+        """
         self.transport.write(CTRL_C)
         deadline = Deadline(self.interrupt_timeout)
+        repeat = Deadline(CTRL_C_REPEAT)
+        ran = framer.running
         while not framer.finished:
-            data = self.transport.read(READ_SIZE, deadline.remaining())
-            if not data:
+            data = self.transport.read(READ_SIZE, min(repeat.remaining(), deadline.remaining()))
+            if not data and deadline.expired():
                 raise BoardTimeoutError(
                     f"the board did not stop within {self.interrupt_timeout} s of Ctrl-C "
                     f"({self.transport.description}); reconnect or reset it"
@@ -213,6 +232,10 @@ class RawRepl:
             for event in framer.feed(data):
                 if isinstance(event, Finished):
                     self._buffer = event.leftover
+            ran = ran or framer.running
+            if repeat.expired() and not framer.finished and (framer.running or not ran):
+                self.transport.write(CTRL_C)
+                repeat = Deadline(CTRL_C_REPEAT)
 
     def _send(self, code: bytes) -> bytes:
         """Write `code` for execution and return the acknowledgement the reply starts with."""

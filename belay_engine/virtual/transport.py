@@ -149,6 +149,7 @@ class VirtualBoardTransport(Transport):
         self._pristine = True
         self._friendly_busy = False
         self._output_tail = b""
+        self._sigint_unanswered = False  # a SIGINT went in this execution and the port has printed nothing since
         self._board: Optional[_Board] = None
         # Held while a read takes bytes from the process: a Ctrl-C written by another thread (a stream's
         # request_stop) must not read ahead at the same time, or bytes would reach the host out of order.
@@ -209,6 +210,8 @@ class VirtualBoardTransport(Transport):
         return data
 
     def _watch_output(self, data: bytes) -> None:
+        if data:
+            self._sigint_unanswered = False
         if self._friendly_busy:
             self._output_tail = (self._output_tail + data)[-4:]
             if self._output_tail in (FRIENDLY_PROMPT, CONTINUATION_PROMPT):
@@ -261,6 +264,7 @@ class VirtualBoardTransport(Transport):
         self._process.write(data)
 
     def _start_execution(self, terminators: int) -> None:
+        self._sigint_unanswered = False
         self._mode = _EXECUTING
         self._terminators_left = terminators
         self._pristine = False
@@ -270,6 +274,8 @@ class VirtualBoardTransport(Transport):
             self._ctrl_c()
         elif byte == 4:
             self._ctrl_d()
+        elif byte == 1 and self._mode == _EXECUTING:
+            self._send(b"\x01")  # input to the running code; the REPL acts on it once the code ends
         elif byte == 1:
             self._mode = _RAW
             self._line_empty = True
@@ -313,7 +319,10 @@ class VirtualBoardTransport(Transport):
         # character is set); otherwise the byte is input like any other. The unix port catches SIGINT exactly
         # then: before that (still compiling) or after (finished), a SIGINT would kill it, so the byte goes in.
         if self._busy() and self._process.catches_sigint():
-            self._process.interrupt()
+            # The port dies of a second SIGINT before it has handled the first; a board takes both as one.
+            if not self._sigint_unanswered:
+                self._sigint_unanswered = True
+                self._process.interrupt()
             return
         if self._mode == _PASTE:
             # Ctrl-C ends a raw paste: the board answers as for code that raised KeyboardInterrupt (three \x04).
