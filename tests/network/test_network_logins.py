@@ -15,7 +15,8 @@ def test_a_wrong_password_raises_authentication_error_naming_the_host_after_one_
     face = network_board.faces[kind]
     logins = count_logins(face)
     host, port = face.address
-    error, _ = raises_within(AuthenticationError, lambda: Device(network_board.url(kind), password="wrong", attempts=-1))
+    url = network_board.url(kind)
+    error, _ = raises_within(AuthenticationError, lambda: Device(url, password="wrong", attempts=-1))
     assert f"{host}:{port}" in str(error)
     assert len(logins) == 1
 
