@@ -11,6 +11,7 @@ process) never races a read.
 """
 
 import contextlib
+import logging
 import os
 import select
 import socket
@@ -23,6 +24,7 @@ from .transport import VirtualBoardTransport
 if TYPE_CHECKING:
     from .tcp_face import TcpFace
 
+_log = logging.getLogger(__name__)
 #: Seconds a blocked send to a network client may take before the client is dropped (it stopped reading).
 SEND_TIMEOUT = 10.0
 #: Seconds output waits for room on a full serial port before it is dropped (no program has the port open).
@@ -220,7 +222,10 @@ class BoardHub:
             framed = face.to_client(output)
             if framed:
                 client.sendall(framed)
-        except (OSError, ValueError):
+        except OSError:
+            self._drop()
+        except Exception:  # a face's bug ends its client, not the board's pump
+            _log.exception("the %s face failed on board output; its client is dropped", face.kind)
             self._drop()
 
     def _receive(self, face: "TcpFace", client: socket.socket) -> None:
@@ -235,6 +240,10 @@ class BoardHub:
             to_board = face.from_client(data)
         except (OSError, ValueError):
             self._drop()  # the client broke its protocol, or answering it failed
+            return
+        except Exception:  # a face's bug ends its client, not the board's pump
+            _log.exception("the %s face failed on client input; its client is dropped", face.kind)
+            self._drop()
             return
         if to_board:
             self.board.write(to_board)

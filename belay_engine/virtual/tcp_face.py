@@ -6,6 +6,7 @@ Subclasses speak other protocols over the same socket (telnet, RFC 2217, WebREPL
 """
 
 import contextlib
+import logging
 import os
 import select
 import socket
@@ -15,6 +16,7 @@ from typing import Optional
 from .board_hub import BoardHub
 from .transport import VirtualBoardTransport
 
+_log = logging.getLogger(__name__)
 #: Seconds a new client waits for the board's current client to leave before it is refused.
 CLAIM_TIMEOUT = 1.0
 #: Seconds a client may take over its handshake (a login) before it is dropped.
@@ -108,6 +110,9 @@ class TcpFace:
         try:
             accepted = self.handshake(client)
         except (OSError, ValueError):
+            accepted = False  # the client left, timed out or sent nonsense
+        except Exception:  # a face's bug ends this client, not the server
+            _log.exception("the %s face failed during a handshake; the client is dropped", self.kind)
             accepted = False
         finally:
             self._greeted = None

@@ -101,3 +101,23 @@ def test_the_command_wants_a_port_or_a_face():
     )
     assert finished.returncode == 2
     assert "--port PATH and/or a network face" in finished.stderr
+
+
+class BrokenFace(TcpFace):
+    """A face with a bug in its decoding."""
+
+    def from_client(self, data):
+        raise RuntimeError("a bug in the face")
+
+
+def test_a_face_that_fails_drops_its_client_and_the_board_serves_the_next(network_board):
+    broken = BrokenFace(network_board.board, LOOPBACK, 0)
+    broken.serve_in_background()
+    try:
+        with socket.create_connection(broken.address, timeout=10) as client:
+            client.sendall(b"1\r\n")
+            assert client.recv(100) == b""  # dropped
+        with Device(network_board.url("tcp")) as device:
+            assert device("1 + 1") == 2
+    finally:
+        broken.stop()
