@@ -91,14 +91,14 @@ class _belay:
             o[k] = it
         w = _belay.w
         S = _belay.S + "Y"
-        B = _belay.B
         r = _belay.r
         q = _belay.q
         for v in it:
-            if type(v) in B:
-                r(v, "Y")
-            else:
+            t = type(v)
+            if t is int or t is float:  # the usual stream: numbers, written at once
                 w(S + repr(v) + "\x1f")
+            else:
+                r(v, "Y")
             if q and q(0):
                 sys.stdin.read(1)
                 w(_belay.S + "W\x1f")
