@@ -34,7 +34,7 @@ class _belay:
 
     def c(s, f, n):
         # Run host code `s` as lines n, n+1, ... of host file `f`: its frames then name the host file and line.
-        exec(_belay.C("\n" * (n - 1) + s, f, "exec"))
+        exec(_belay.C("\n" * (n - 1) + s if n > 1 else s, f, "exec"))
 
     def r(v, k="R"):
         w = _belay.w
