@@ -19,7 +19,8 @@ def _read_until(fd, marker, timeout):
     return seen
 
 
-def test_jupyter_console_runs_a_cell_on_the_board():
+def _start_console():
+    """A jupyter console on the Belay kernel in a PTY, at its first prompt; return (process, controller fd)."""
     jupyter = Path(sys.executable).with_name("jupyter")
     controller, terminal = pty.openpty()
     environment = {**os.environ, "TERM": "dumb", "BELAY_DEVICE": "virtual:"}
@@ -32,12 +33,24 @@ def test_jupyter_console_runs_a_cell_on_the_board():
         start_new_session=True,
     )
     os.close(terminal)
+    _read_until(controller, b"In [1]", 90)
+    # jupyter console shows its first prompt before its IOPub subscription is live (ZMQ's slow joiner), so
+    # output of a cell typed at once can be lost and the console waits forever; the stock python3 kernel
+    # does the same. A person never types that fast: wait as long as one would before typing.
+    time.sleep(1.0)
+    return process, controller
+
+
+def _stop_console(process, controller):
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+    os.close(controller)
+
+
+def test_jupyter_console_runs_a_cell_on_the_board():
+    process, controller = _start_console()
     try:
-        _read_until(controller, b"In [1]", 90)
-        # jupyter console shows its first prompt before its IOPub subscription is live (ZMQ's slow joiner), so
-        # output of a cell typed at once can be lost and the console waits forever; the stock python3 kernel
-        # does the same. A person never types that fast: wait as long as one would before typing.
-        time.sleep(1.0)
         os.write(controller, b"print(6 * 7)\n")
         output = _read_until(controller, b"In [2]", 60)
         assert b"42" in output
@@ -46,7 +59,13 @@ def test_jupyter_console_runs_a_cell_on_the_board():
         os.write(controller, b"y\n")
         process.wait(timeout=30)
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        os.close(controller)
+        _stop_console(process, controller)
+
+
+def test_exit_in_a_cell_ends_jupyter_console_without_asking():
+    process, controller = _start_console()
+    try:
+        os.write(controller, b"x = 1; exit\n")  # the kernel's ask_exit payload: the console shuts down and leaves
+        assert process.wait(timeout=30) == 0
+    finally:
+        _stop_console(process, controller)
