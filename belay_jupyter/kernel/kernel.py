@@ -17,7 +17,7 @@ from belay_engine.transports import notebook_port
 from .completion import completion_request, name_at
 from .exit_request import ExitRequest, exit_request
 from .kernel_magics import KernelMagics, MagicError
-from .traceback_view import exception_value, render_traceback
+from .traceback_view import RED, RESET, exception_value, render_traceback
 
 __version__ = "0.1.0"
 
@@ -124,8 +124,10 @@ class BelayKernel(Kernel):
                 code = request.code_before
             if code.strip():
                 self._run_on_board(code, silent)
+            payload = [] if request is None else [self._exit(request)]
         except KeyboardInterrupt:
-            return self._error("KeyboardInterrupt", "interrupted", ["KeyboardInterrupt: the board code was stopped"])
+            stopped = f"{RED}KeyboardInterrupt{RESET}: the board code was stopped"
+            return self._error("KeyboardInterrupt", "interrupted", [stopped])
         except PyboardException as error:
             return self._board_error(error)
         except (ConnectionFailedError, PyboardError) as error:
@@ -139,7 +141,6 @@ class BelayKernel(Kernel):
             return self._error(type(error).__name__, str(error), [line.rstrip("\n") for line in host_traceback])
         finally:
             self._silent = False
-        payload = [] if request is None else [self._exit(request)]
         return {"status": "ok", "execution_count": self.execution_count, "payload": payload, "user_expressions": {}}
 
     def _exit(self, request: ExitRequest) -> dict:
