@@ -9,19 +9,20 @@ import secrets
 import string
 import textwrap
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Callable, Optional, TextIO, Union
 
 from attrs import evolve
 
+from .board_clock import BoardClock
 from .device_meta import DeviceMeta, attach_metadata
 from .errors import (
     AuthenticationError,
     BoardTimeoutError,
     ConnectionFailedError,
     ConnectionLost,
-    FeatureUnavailableError,
     MaxHistoryLengthError,
     PyboardError,
     PyboardException,
@@ -82,7 +83,8 @@ class Device(metaclass=DeviceMeta):
     attempts : int
         Reconnect attempts after the link drops during a call (0: raise `ConnectionLost`; negative: forever).
     auto_sync_time : bool
-        Accepted for compatibility with Belay 0.30; time synchronisation is not performed.
+        Synchronise with the board's clock by itself, the first time a timestamp or `time_offset` is asked
+        for (Belay 0.30 synchronises while connecting, which costs every user a few round trips).
     reset : bool
         Soft-reset the board on connect so it starts from a clean state (files are kept).
     timeout : float
@@ -146,6 +148,7 @@ class Device(metaclass=DeviceMeta):
         self._repl: Optional[RawRepl] = None
         self.implementation = Implementation("unknown")
 
+        self._clock = BoardClock(self)
         self._connect(reset=reset)
 
         self._belay_setup = SetupExecutor(self)
@@ -161,6 +164,8 @@ class Device(metaclass=DeviceMeta):
         autoinit = []
         replaced = set()
         for name in dir(type(self)):
+            if isinstance(getattr(type(self), name, None), property):
+                continue  # reading one may talk to the board (time_offset synchronises)
             try:
                 method = getattr(self, name)
             except AttributeError:
@@ -254,6 +259,7 @@ class Device(metaclass=DeviceMeta):
             transport.close()
             raise
         self._repl = repl
+        self._clock.forget_reference()
         self._generation += 1
         self._active_stream = None
         self._abandoned.clear()
@@ -443,21 +449,31 @@ class Device(metaclass=DeviceMeta):
         PyboardException
             The code raised on the board; the message holds the board traceback.
         """
-        if unsupported.pop("with_timing", None) or unsupported.pop("return_time", False):
-            raise FeatureUnavailableError("time synchronisation (with_timing, return_time) is not supported")
+        with_timing = unsupported.pop("with_timing", None)
+        return_time = unsupported.pop("return_time", False)
         if unsupported:
             raise TypeError(f"unexpected keyword arguments: {', '.join(sorted(unsupported))}")
         if isinstance(cmd, ProxyObject):
             cmd = object.__getattribute__(cmd, "_belay_target_name")
         cmd = textwrap.dedent(cmd)
         imported = import_names(cmd)
-        if isexpression(cmd):
+        timed = bool(return_time or with_timing)
+        if timed:
+            if proxy:
+                raise ValueError("return_time and with_timing cannot be combined with proxy=True")
+            self._clock.ensure_synced()
+            cmd = self._clock.timed_call(cmd) if isexpression(cmd) else f"{cmd}\n{self._clock.timed_call('None')}"
+        elif isexpression(cmd):
             cmd = f"_belay.{'p' if proxy else 'r'}(({cmd}\n))"  # parentheses keep `a, b` one value
         if minify:
             cmd = minify_code(cmd)
         if record:
             self._history.record(cmd)
+        sent_at = time.time()
         result = self._execute_with_reconnect(cmd, recorded=record, stream_out=stream_out, trusted=trusted)
+        if timed:
+            value, stamp = self._clock.stamped(result, sent_at)
+            return (value, stamp) if return_time else value
         if isinstance(result, ProxyReference):
             return ProxyObject(self, result.target, delete=True if delete is None else delete)
         if proxy and result is NO_RESULT:
@@ -480,6 +496,37 @@ class Device(metaclass=DeviceMeta):
         if cmd.isidentifier():
             return ProxyObject(self, cmd, delete=False if delete is None else delete)
         return self(cmd, proxy=True, delete=delete, record=False)
+
+    def sync_time(self, samples: int = 10) -> float:
+        """Measure the offset between the board's clock and the host's, and return it.
+
+        Parameters
+        ----------
+        samples : int
+            Round trips to measure at most; it stops after five once three in a row are as fast as the best.
+
+        Returns
+        -------
+        float
+            `time_offset`: board time minus host time, in seconds.
+        """
+        return self._clock.sync_time(samples)
+
+    @property
+    def time_offset(self) -> float:
+        """Board time minus host time, in seconds.
+
+        The sign is the one Belay 0.30's code uses (its documentation says the opposite):
+        ``host_time = board_ms / 1000 - time_offset``.
+
+        Raises
+        ------
+        ValueError
+            `sync_time` was never run (with `auto_sync_time`, reading this runs it).
+        """
+        if self.auto_sync_time:
+            self._clock.ensure_synced()
+        return self._clock.offset
 
     def _proxy_name(self, name: str) -> Any:
         value = self._execute(f"_belay.p({name},1)")

@@ -2,7 +2,8 @@
 
 import functools
 import inspect
-from collections.abc import Iterable
+import time
+from collections.abc import Generator, Iterable
 from typing import Any, Callable, Optional
 
 from .errors import FeatureUnavailableError, NoMatchingExecuterError, PyboardException, SpecialFunctionNameError
@@ -25,6 +26,19 @@ def format_call(name: str, args: tuple, kwargs: dict) -> str:
     parts = [board_literal(arg) for arg in args]
     parts += [f"{key}={board_literal(value)}" for key, value in kwargs.items()]
     return f"{name}({','.join(parts)})"
+
+
+def timestamped(values: Any, clock: Any, sent_at: float) -> Generator[tuple[Any, Any], Any, None]:
+    """``(value, datetime)`` for each ``(value, tick)`` pair a timed stream yields; `send` and `close` pass through."""
+    try:
+        pair = next(values)
+        while True:
+            sent = yield clock.stamped(pair, sent_at)
+            pair = values.send(sent) if sent is not None else next(values)
+    except StopIteration:
+        return
+    finally:
+        values.close()
 
 
 def sorted_by_definition(callables: Iterable[Callable]) -> list[Callable]:
@@ -156,8 +170,7 @@ class TaskExecutor(Executor):
     def _wrap(
         self, f: Callable, *, minify: bool = True, record: bool = False, trusted: bool = False, **options: Any
     ) -> Callable:
-        if options.pop("return_time", False):
-            raise FeatureUnavailableError("return_time is not supported: time synchronisation is not implemented")
+        return_time = options.pop("return_time", False)
         if options:
             raise TypeError(f"unexpected keyword arguments: {', '.join(sorted(options))}")
         source, first_line, file = getsource(f)
@@ -173,18 +186,29 @@ class TaskExecutor(Executor):
             @functools.wraps(f)
             def stream(*args: Any, **kwargs: Any) -> Any:
                 call = format_call(name, args, kwargs)
+                if return_time:
+                    device._clock.ensure_synced()
+                    call = device._clock.timed_generator(call)
                 if receives:
-                    return lockstep_stream(device, device.new_stream_key(), call, trusted=trusted)
-                return TaskStream(device, device.new_stream_key(), call, trusted=trusted)
+                    values = lockstep_stream(device, device.new_stream_key(), call, trusted=trusted)
+                else:
+                    values = TaskStream(device, device.new_stream_key(), call, trusted=trusted)
+                return timestamped(values, device._clock, time.time()) if return_time else values
 
             return stream
 
         @functools.wraps(f)
         def call(*args: Any, **kwargs: Any) -> Any:
-            code = f"_belay.r({format_call(name, args, kwargs)})"
+            if return_time:
+                device._clock.ensure_synced()
+                code = device._clock.timed_call(format_call(name, args, kwargs))
+            else:
+                code = f"_belay.r({format_call(name, args, kwargs)})"
             if record:
                 device._history.record(code)
-            return device._execute_with_reconnect(code, recorded=record, trusted=trusted, stream_out=None)
+            sent_at = time.time()
+            result = device._execute_with_reconnect(code, recorded=record, trusted=trusted, stream_out=None)
+            return device._clock.stamped(result, sent_at) if return_time else result
 
         return call
 

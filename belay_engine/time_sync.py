@@ -94,19 +94,42 @@ class TimeSync:
         )
         return self.time_offset
 
-    def host_time(self, raw_tick: int, host_time_read: float) -> float:
+    def unwrap_within(self, raw_tick: int, earliest: float, latest: float) -> int:
+        """The unwrapped tick of a reading the board took between host times `earliest` and `latest`.
+
+        Raises
+        ------
+        DeviceResetDetected
+            No unwrapping of the tick falls in that interval, give or take drift and delay.
+        ValueError
+            There is no reference yet.
+        """
+        if self._reference_tick is None or self._reference_host_time is None:
+            raise ValueError("time synchronisation has not been performed; call sync_time() first")
+        low = self._reference_tick + int((earliest - self._reference_host_time) * 1000)
+        high = self._reference_tick + int((latest - self._reference_host_time) * 1000)
+        tolerance = BASE_TOLERANCE_MS + int(abs(latest - self._reference_host_time) * 1000 * DRIFT_TOLERANCE)
+        candidate = raw_tick
+        if self.period is not None:
+            turns = max(0, round((high - raw_tick) / self.period))
+            nearby = [raw_tick + n * self.period for n in (turns - 1, turns, turns + 1) if n >= 0]
+            candidate = min(nearby, key=lambda tick: (max(low - tick, tick - high, 0), -tick))  # nearest the interval
+        if not low - tolerance <= candidate <= high + tolerance:
+            raise DeviceResetDetected(
+                f"the board's clock reads {candidate} ms where {low}-{high} ms (±{tolerance}) was expected: "
+                "the board was reset or its clock jumped"
+            )
+        return candidate
+
+    def host_time(self, raw_tick: int, earliest: float, latest: float) -> float:
         """The host time (seconds since the epoch) at which the board's clock read `raw_tick`.
 
-        Parameters
-        ----------
-        raw_tick : int
-            A board tick.
-        host_time_read : float
-            A host time close to when the tick was taken (the end of the reply), used to unwrap it.
+        The reading was taken between host times `earliest` (say, when the call was sent) and `latest` (when
+        its reply arrived); that interval picks the wrap and catches a board whose clock restarted.
         """
         if self.time_offset is None:
             raise ValueError("time synchronisation has not been performed; call sync_time() first")
-        return self.unwrap_tick(raw_tick, host_time_read) / 1000 - self.time_offset
+        return self.unwrap_within(raw_tick, earliest, latest) / 1000 - self.time_offset
 
 
 def best_offset(samples: list[tuple[int, float, float]], sync: TimeSync, spread_ms: float = 2.0) -> float:

@@ -37,12 +37,28 @@ def test_the_offset_is_board_minus_host_and_averages_new_samples():
 def test_host_time_converts_a_board_tick_with_the_offset():
     sync = TimeSync(ticks_max=2**30 - 1)
     sync.update_offset(1_000, 500.0)  # board 1.0 s at host 500 s: offset -499 s
-    assert sync.host_time(3_000, 502.0) == pytest.approx(502.0)
+    assert sync.host_time(3_000, 501.5, 502.0) == pytest.approx(502.0)
+
+
+def test_host_time_of_a_reading_taken_long_before_its_reply_arrived():
+    sync = TimeSync(ticks_max=100)  # wraps every 101 ms
+    sync.update_offset(50, 0.0)
+    # A stream started at 0.02 s; a value read at board tick 90 (host 0.04 s) is only looked at at 0.09 s.
+    assert sync.host_time(90, 0.02, 0.09) == pytest.approx(0.04)
+    # After the tick wrapped twice, the interval still picks the right turn.
+    assert sync.host_time(30, 0.15, 0.20) == pytest.approx(0.030 + 0.202 - 0.050)
+
+
+def test_a_reading_outside_its_interval_is_a_reset():
+    sync = TimeSync(ticks_max=2**30 - 1)
+    sync.update_offset(500_000, 1000.0)
+    with pytest.raises(DeviceResetDetected):
+        sync.host_time(1_200, 1010.0, 1010.5)  # the board's clock restarted about a second before
 
 
 def test_host_time_before_any_sample_says_to_sync_first():
     with pytest.raises(ValueError, match="sync_time"):
-        TimeSync().host_time(5, 1.0)
+        TimeSync().host_time(5, 1.0, 1.0)
 
 
 def test_best_offset_weights_the_shortest_round_trips():
