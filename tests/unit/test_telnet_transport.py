@@ -8,7 +8,7 @@ import pytest
 
 from belay_engine.errors import AuthenticationError, ConnectionFailedError, ConnectionLost
 from belay_engine.transports.telnet import TelnetTransport
-from belay_engine.transports.telnet_protocol import DO, ECHO, IAC, WONT, TelnetParser
+from belay_engine.transports.telnet_protocol import DO, ECHO, IAC, SUPPRESS_GO_AHEAD, WONT, Negotiation, TelnetParser
 from belay_engine.virtual.telnet_face import (
     INVALID_LOGIN,
     LOGIN_SUCCEEDED,
@@ -79,6 +79,16 @@ def read_exactly(connection, count):
     return data
 
 
+def read_answers_until(connection, last):
+    """The option answers the client sends, up to and including `last`; the client sends no data meanwhile."""
+    parser, events = TelnetParser(), []
+    while last not in events:
+        data, more = parser.feed(connection.recv(1))
+        assert data == b"", f"the client sent data {data!r} among its option answers"
+        events += more
+    return events
+
+
 def micropython_login(connection, seen, user=b"micro", password=b"python"):
     """MicroPython's telnet login, byte by byte, dropping what the client sends before the password options."""
     trickle(connection, WELCOME + OPTIONS_FOR_USER + USER_PROMPT)
@@ -91,7 +101,8 @@ def micropython_login(connection, seen, user=b"micro", password=b"python"):
     seen["password"] = TelnetParser().feed(read_line(connection))[0]
     if seen["user"] == user + b"\r\n" and seen["password"] == password + b"\r\n":
         trickle(connection, OPTIONS_FOR_REPL + LOGIN_SUCCEEDED)
-        seen["repl_options_answer"] = read_exactly(connection, 3)  # DO SGA; WILL ECHO was agreed already
+        # The client answers the options as they come (DONT LINEMODE may follow the password): read them all.
+        seen["answers_at_login"] = read_answers_until(connection, Negotiation(DO, SUPPRESS_GO_AHEAD))
         return True
     trickle(connection, INVALID_LOGIN + OPTIONS_FOR_USER + USER_PROMPT)
     return False
