@@ -675,6 +675,53 @@ class Device(metaclass=DeviceMeta):
 
         sync(self, folder, dst, keep, ignore, minify, mpy_cross_binary, progress_update)
 
+    def sync_dependencies(
+        self,
+        *groups: str,
+        project: Any = None,
+        dst: str = "/lib",
+        minify: bool = True,
+        mpy_cross_binary: Optional[str] = None,
+        progress_update: Optional[Callable[..., Any]] = None,
+    ) -> Any:
+        """Put the project's staged dependencies on the board's ``/lib``, sending only files that differ.
+
+        Syncs the non-optional groups and the optional ones named in `groups`, as staged by
+        ``belay install`` (`belay_engine.packages.install`); ``develop`` dependencies are read from their
+        folders as they are now. A manifest on the board (``/lib/.belay-dependencies.json``) records which
+        files each group put there: a later call removes only the files of the groups it syncs that are no
+        longer wanted (and those of groups gone from pyproject.toml), so calling it for another group keeps
+        the first call's files and files that Belay did not put in ``/lib`` are never touched. Call it from
+        ``__pre_autoinit__`` to have every connection bring ``/lib`` up to date.
+
+        Parameters
+        ----------
+        *groups : str
+            Optional groups to sync too; an unknown name is a ConfigError.
+        project : Project, optional
+            Default: the project found walking up from the current folder.
+        dst : str
+            Board folder; ``/lib`` is on MicroPython's import path.
+        minify, mpy_cross_binary, progress_update
+            As for `sync`.
+
+        Returns
+        -------
+        BoardSyncReport
+            The board paths sent and removed.
+        """
+        from .packages import sync_dependencies
+
+        return sync_dependencies(
+            self,
+            *groups,
+            project=project,
+            dst=dst,
+            minify=minify,
+            mpy_cross_binary=mpy_cross_binary,
+            progress_update=progress_update,
+        )
+
     # -- services for executors, streams and proxies -------------------------------------------------------
 
     def record_parser(self) -> RecordParser:
