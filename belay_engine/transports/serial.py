@@ -53,7 +53,9 @@ class SerialTransport(Transport):
         try:
             self._port = serial.serial_for_url(port, **open_options(port, baudrate=baudrate, exclusive=exclusive))
         except serial.SerialException as exc:
-            hint = " (is another program, such as a terminal or an IDE, holding it?)" if "busy" in str(exc) else ""
+            # "busy": the port is open elsewhere (EBUSY); "exclusively lock": another program holds its lock.
+            held = "busy" in str(exc) or "exclusively lock" in str(exc)
+            hint = " (is another program, such as a terminal or an IDE, holding it?)" if held else ""
             raise ConnectionFailedError(f"could not open {port}{hint}: {exc}") from exc
         self._timeout: Optional[float] = 0
         self._fileno = self._selectable_fileno()
