@@ -137,10 +137,11 @@ def unanswering_host():
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="a full accept queue drops connections silently on Linux")
-@pytest.mark.parametrize("scheme", ["telnet", "socket", "rfc2217"])
+@pytest.mark.parametrize("scheme", ["telnet", "socket"])
 def test_a_host_that_does_not_answer_fails_within_the_connect_timeout_naming_it(unanswering_host, scheme):
     host, port = unanswering_host
-    # telnet waits Device(timeout=); pyserial's socket and RFC 2217 connects wait a fixed 5 s.
+    # telnet waits Device(timeout=); pyserial's socket connect waits a fixed 5 s (its RFC 2217 one too: the
+    # same failure, left out to keep the suite quick).
     error, _ = raises_within(ConnectionFailedError, lambda: Device(f"{scheme}://{host}:{port}", timeout=1), 10)
     assert f"{host}:{port}" in str(error)
 
