@@ -128,7 +128,17 @@ def map_traceback(
 
 def exception_name(text: str) -> Optional[str]:
     """The name of the exception a board traceback ends with (``"NameError"``), if any."""
-    for line in reversed(text.strip().splitlines()):
+    lines = text.strip().splitlines()
+    frames = [number for number, line in enumerate(lines) if line.startswith("  File ")]
+    if frames:
+        # The exception's line follows the last frame and its indented source line; its message may go on
+        # over more lines, which are not the exception's name.
+        for line in lines[frames[-1] + 1 :]:
+            if not line.startswith((" ", "\t")):
+                match = _EXCEPTION_NAME.match(line)
+                return match["name"] if match else None
+        return None
+    for line in reversed(lines):
         if line.startswith((" ", "\t", "Traceback")):
             continue
         match = _EXCEPTION_NAME.match(line)
