@@ -4,8 +4,9 @@ A reply is ``<acknowledgement> stdout \\x04 stderr \\x04 >``, where the acknowle
 plain raw REPL and nothing in raw-paste mode (its ``\\x04`` is consumed during the paste).
 
 The board does not escape what the code prints, so a ``\\x04`` in stdout looks like the end of stdout. The framer
-holds what follows as stderr until ``\\x04>`` confirms it; any other byte after the second ``\\x04`` shows the first
-was printed, and the held bytes go out as stdout after all. Code that prints ``\\x04...\\x04>`` itself still ends
+holds what follows as stderr until ``\\x04>`` confirms it; any other byte after the second ``\\x04`` shows one of
+them was printed: the first, and the held bytes go out as stdout after all, unless they are a traceback (then
+the second was in the exception's message). Code that prints ``\\x04...\\x04>`` itself still ends
 the reply early: the raw REPL cannot tell that apart.
 """
 
@@ -42,6 +43,8 @@ Event = Union[Output, ErrorOutput, Finished]
 _ACKNOWLEDGE, _STDOUT, _STDERR, _PROMPT, _DONE = range(5)
 #: What a board prints when code reset it (``machine.soft_reset()``, ``sys.exit()``) instead of the prompt.
 SOFT_REBOOT_MARKERS = (b"MPY: soft reboot", b"soft reboot")
+#: How the board's traceback (stderr) starts.
+TRACEBACK = b"Traceback (most recent call last):"
 
 
 class RawReplFramer:
@@ -135,10 +138,13 @@ class RawReplFramer:
                         "the board reset itself (soft reboot) while the code ran; its RAM state is gone: "
                         "call reconnect() to restore it"
                     )
+                self._state = _STDERR
+                if self._stderr.startswith(TRACEBACK):
+                    self._stderr += b"\x04"  # printed in the exception's message: the traceback goes on
+                    continue
                 # The first \x04 was printed by the code: it and the held bytes are stdout; this \x04 may end it.
                 events.append(Output(b"\x04" + self._stderr))
                 self._stderr = b""
-                self._state = _STDERR
                 continue
             return events
 
