@@ -1,0 +1,66 @@
+"""A board that resets itself in the middle of a call or a stream: ``machine.soft_reset()`` or ``sys.exit()``.
+
+Contract: `ConnectionLost` (the board's RAM state is gone) within a bound, files written before the reset
+stay, `reconnect()` brings back the board with its tasks, and no process stays behind.
+"""
+
+import pytest
+
+from belay_engine import ConnectionLost, Device
+
+from .wire import raises_within
+
+RESETS = {"soft_reset": "import machine\nmachine.soft_reset()", "sys_exit": "import sys\nsys.exit()"}
+
+
+@pytest.mark.parametrize("how", RESETS)
+def test_a_board_that_resets_itself_mid_call_raises_connection_lost_and_reconnects(board_root, how):
+    with Device(f"virtual:{board_root}") as device:
+        device("state = 'before'")
+
+        @device.task
+        def resets():
+            print("going down")
+            open("/written-before.txt", "w").write("kept")
+            exec(RESETS_CODE)  # noqa: S102 - the board's reset, given as a global below
+            return "not reached"
+
+        device(f"RESETS_CODE = {RESETS[how]!r}")
+        raises_within(ConnectionLost, resets)
+        raises_within(ConnectionLost, lambda: device("1 + 1"), seconds=5)
+        device.reconnect()
+        assert device("state") == "before"  # the replayed history
+        assert device("open('/written-before.txt').read()") == "kept"
+        assert (board_root / "written-before.txt").read_text() == "kept"
+
+        @device.task
+        def works():
+            return "works"
+
+        assert works() == "works"
+
+
+def test_a_board_that_resets_itself_mid_stream_ends_it_with_connection_lost(device):
+    @device.task
+    def count_then_reset(n):
+        import machine
+
+        for i in range(n):
+            yield i
+        machine.soft_reset()
+
+    received = []
+
+    def consume():
+        for value in count_then_reset(100):
+            received.append(value)
+
+    raises_within(ConnectionLost, consume)
+    assert received == list(range(100))
+    device.reconnect()
+
+    @device.task
+    def count(n):
+        yield from range(n)
+
+    assert list(count(100)) == list(range(100))
