@@ -21,8 +21,9 @@ def test_a_board_that_resets_itself_mid_call_raises_connection_lost_and_reconnec
         @device.task
         def resets():
             print("going down")
-            open("/written-before.txt", "w").write("kept")
-            exec(RESETS_CODE)  # noqa: S102 - the board's reset, given as a global below
+            with open("/written-before.txt", "w") as file:
+                file.write("kept")
+            exec(RESETS_CODE)  # the board's way to reset, a board global set below
             return "not reached"
 
         device(f"RESETS_CODE = {RESETS[how]!r}")
