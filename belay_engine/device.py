@@ -343,6 +343,15 @@ class Device(metaclass=DeviceMeta):
             self.reconnect_transport()
         self._restore_after_reboot()
 
+    def terminal(self, *, exit_char: str = chr(0x1D)) -> None:
+        """Talk to the board's friendly REPL from this terminal (keys raw, output as it arrives); Ctrl-] quits.
+
+        The terminal's mode is restored on the way out and the Device stays usable.
+        """
+        from .commands.terminal import terminal
+
+        terminal(self, exit_char=exit_char)
+
     def reconnect_transport(self, attempts: Optional[int] = None) -> None:
         """Open the link again and enter the raw REPL, without replaying anything.
 
