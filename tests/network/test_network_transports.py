@@ -95,6 +95,30 @@ def test_a_server_that_closes_mid_reply_raises_connection_lost_at_once(network_b
         assert begun.is_set()
 
 
+def test_a_server_that_closes_mid_stream_ends_the_stream_with_connection_lost(network_board, network_kind):
+    face = network_board.faces[network_kind]
+    with Device(network_board.url(network_kind)) as device:
+
+        @device.task
+        def forever():
+            i = 0
+            while True:
+                yield i
+                i += 1
+
+        received = []
+
+        def consume():
+            for value in forever():
+                received.append(value)
+                if value == 100:
+                    face.drop_client()
+
+        raises_within(ConnectionLost, consume)
+        assert received == list(range(len(received)))  # in order, none repeated
+        assert len(received) > 100
+
+
 @pytest.mark.parametrize("scheme", ["telnet", "rfc2217"])
 def test_a_server_that_accepts_but_never_answers_fails_naming_the_host(silent_server, scheme):
     host, port = silent_server
