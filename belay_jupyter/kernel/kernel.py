@@ -60,6 +60,7 @@ class BelayKernel(Kernel):
     def __init__(self, **kwargs: Any):
         super().__init__(**kwargs)
         self.device: Optional[Device] = None
+        self._last_connection: Optional[tuple[str, Optional[str]]] = None
         self.magics = KernelMagics(self)
         self._cells: dict[str, list[str]] = {}  # cell name -> its lines, for the source lines of tracebacks
         self._silent_cells = 0
@@ -80,11 +81,14 @@ class BelayKernel(Kernel):
             _StreamToFrontend(self, name).write(text)
 
     def connect(self, port: Optional[str] = None, password: Optional[str] = None) -> Device:
-        """Connect to `port` (or the default chain) and announce the board."""
+        """Connect to `port` (or the board of the last connection, or the default chain) and announce the board."""
         self.disconnect()
+        if port is None and self._last_connection is not None:
+            port, password = self._last_connection  # a cell reconnecting after the board went: the same board
         port = notebook_port(port or self.port)
         options = {} if password is None else {"password": password}
         self.device = Device(port, **options)
+        self._last_connection = (port, password)
         implementation = self.device.implementation
         self.say(
             f"Connected to {port}: {implementation.name} {'.'.join(map(str, implementation.version))} "
