@@ -24,6 +24,7 @@ from .errors import (
     ConnectionFailedError,
     ConnectionLost,
     MaxHistoryLengthError,
+    NoAnswerError,
     PyboardError,
     PyboardException,
 )
@@ -255,6 +256,9 @@ class Device(metaclass=DeviceMeta):
             repl.enter()
             if reset and transport.survives_soft_reset:
                 repl.soft_reset()
+        except BoardTimeoutError as exc:
+            transport.close()
+            raise NoAnswerError(f"{transport.description} did not answer: {exc}") from exc
         except BaseException:
             transport.close()
             raise

@@ -5,7 +5,8 @@
     BelayException
     ├── ConnectionFailedError            could not open or handshake with the board
     │   ├── ConnectionLost               the link dropped mid-operation (EOF, EIO, process exited)
-    │   └── AuthenticationError          wrong WebREPL/telnet password; never retried automatically
+    │   ├── AuthenticationError          wrong WebREPL/telnet password; never retried automatically
+    │   └── NoAnswerError                the link opened but no REPL answered (also a BoardTimeoutError)
     ├── DeviceNotFoundError              nothing matched; the message lists what was found
     │   └── InsufficientSpecifierError   several boards matched; the message lists them
     ├── PyboardError                     the REPL misbehaved (could not enter the raw REPL, ...)
@@ -53,6 +54,10 @@ class PyboardError(BelayException):
 
 class BoardTimeoutError(PyboardError, TimeoutError):
     """The board did not answer in time."""
+
+
+class NoAnswerError(ConnectionFailedError, BoardTimeoutError):
+    """The link opened but the board's REPL did not answer while connecting (a silent socket, a hung board)."""
 
 
 class ProtocolError(PyboardError):
@@ -124,6 +129,7 @@ __all__ = [
     "InsufficientSpecifierError",
     "InternalError",
     "MaxHistoryLengthError",
+    "NoAnswerError",
     "NoMatchingExecuterError",
     "NotBelayResponseError",
     "ProtocolError",

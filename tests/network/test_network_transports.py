@@ -126,10 +126,11 @@ def test_a_server_that_accepts_but_never_answers_fails_naming_the_host(silent_se
     assert f"{host}:{port}" in str(error)
 
 
-def test_a_raw_socket_that_never_answers_times_out_naming_the_host(silent_server):
+def test_a_raw_socket_that_never_answers_fails_to_connect_naming_the_host(silent_server):
     # Raw TCP has no handshake: the connection opens, and the board's silence is the REPL's timeout.
     host, port = silent_server
-    error, _ = raises_within(BoardTimeoutError, lambda: Device(f"socket://{host}:{port}", timeout=1), 8)
+    error, _ = raises_within(ConnectionFailedError, lambda: Device(f"socket://{host}:{port}", timeout=1), 8)
+    assert isinstance(error, BoardTimeoutError)  # what it is
     assert f"{host}:{port}" in str(error)
 
 
