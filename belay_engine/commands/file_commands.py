@@ -73,13 +73,17 @@ def sync(
 
 @frozen
 class Listing:
-    """The entries of a board folder: folders with a slash, files with their size."""
+    """The entries of a board folder: folders with a slash, files with their size (blank where the board has none)."""
 
     path: str
     entries: tuple[files.Entry, ...]
 
     def __str__(self) -> str:
-        return "\n".join(f"{e.name}/" if e.is_dir else f"{e.size:>10}  {e.name}" for e in self.entries)
+        return "\n".join(f"{e.name}/" if e.is_dir else f"{_size(e.size):>10}  {e.name}" for e in self.entries)
+
+
+def _size(size: int) -> str:
+    return str(size) if size >= 0 else ""
 
 
 def ls(device: Any, path: str = "/") -> Listing:

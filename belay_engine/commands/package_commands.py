@@ -48,12 +48,33 @@ def install(
     """
     project = _project(project)
     report = package_manager.install(project, groups=groups, frozen=frozen, progress=progress)
-    board_report = None
-    if device is not None:
-        board_report = package_manager.sync_dependencies(
-            device, *(groups or ()), project=project, progress_update=progress
-        )
+    board_report = None if device is None else put_dependencies(device, groups, project=project, progress=progress)
     return Installed(report, board_report)
+
+
+def put_dependencies(
+    device: Any,
+    groups: Optional[Sequence[str]] = None,
+    *,
+    project: Any = None,
+    progress: Optional[Callable[..., Any]] = None,
+) -> Any:
+    """Sync the staged dependencies to the board's /lib (the non-optional groups and those named).
+
+    Parameters
+    ----------
+    device : Device
+        The board.
+    groups : list of str, optional
+        Optional dependency groups to put there too.
+    project : Project, optional
+        The project (default: the nearest pyproject.toml up from the current folder).
+    progress : callable, optional
+        Belay's ``progress_update`` callback.
+    """
+    return package_manager.sync_dependencies(
+        device, *(groups or ()), project=_project(project), progress_update=progress
+    )
 
 
 def update(

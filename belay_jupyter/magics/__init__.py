@@ -3,9 +3,10 @@
 from .connection import ConnectionMagics
 from .execution import ExecutionMagics
 from .files import FileMagics
+from .packages import PackageMagics
 from .registry import DeviceRegistry
 from .views import ViewMagics
 
-MAGIC_CLASSES = (ConnectionMagics, ExecutionMagics, FileMagics, ViewMagics)
+MAGIC_CLASSES = (ConnectionMagics, ExecutionMagics, FileMagics, PackageMagics, ViewMagics)
 
 __all__ = ["MAGIC_CLASSES", "DeviceRegistry"]

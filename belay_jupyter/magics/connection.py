@@ -1,25 +1,26 @@
 """%belay_connect %belay_disconnect %belay_devices %belay_reset %belay_info %belay_latency."""
 
-import statistics
-import time
-
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
-from belay_engine import Device
-from belay_engine.transports import notebook_port
+from belay_engine import Device, commands
+from belay_engine.commands.docs import parameter_help
 
-from .arguments import device_argument
+from .arguments import device_argument, doc_from
+from .errors import with_short_errors
 from .registry import DeviceRegistry
+
+_CONNECT = parameter_help(commands.connect)
+_LATENCY = parameter_help(commands.latency)
+_RESET = parameter_help(commands.reset)
 
 
 def _describe(name: str, device: Device) -> str:
-    implementation = device.implementation
-    version = ".".join(map(str, implementation.version))
-    return f"{name}: {device._port} — {implementation.name} {version} on {implementation.platform}"
+    return f"{name}: {device._port} — {commands.describe_board(device)}"
 
 
+@with_short_errors
 @magics_class
 class ConnectionMagics(Magics):
     """Connect to boards and look after the connections."""
@@ -33,10 +34,10 @@ class ConnectionMagics(Magics):
         "port",
         nargs="?",
         default=None,
-        help="Port, e.g. /dev/ttyACM0 or virtual: (default: BELAY_DEVICE, else the one USB board, else virtual:).",
+        help=_CONNECT["port"] + " With none of those: the virtual board.",
     )
     @argument("--name", "-n", default="device", help="Name of the connection, and of the variable bound to it.")
-    @argument("--password", default=None, help="Password for WebREPL or telnet boards.")
+    @argument("--password", default=None, help=_CONNECT["password"])
     @line_magic
     def belay_connect(self, line):
         """Connect to a board; the Device is bound in the namespace under --name and becomes current.
@@ -46,12 +47,10 @@ class ConnectionMagics(Magics):
         args = parse_argstring(self.belay_connect, line)
         if not args.name.isidentifier():
             raise UsageError(f"--name must be a Python identifier, not {args.name!r}")
-        port = notebook_port(args.port)
-        options = {} if args.password is None else {"password": args.password}
-        device = Device(port, **options)
-        self._devices.add(args.name, device)
-        self.shell.user_ns[args.name] = device
-        print(f"Connected {_describe(args.name, device)}")
+        connected = commands.connect(args.port, password=args.password, name=args.name, virtual_fallback=True)
+        self._devices.add(args.name, connected.device)
+        self.shell.user_ns[args.name] = connected.device
+        print(connected)
         return None
 
     @magic_arguments()
@@ -76,43 +75,26 @@ class ConnectionMagics(Magics):
 
     @magic_arguments()
     @device_argument
-    @argument("--hard", action="store_true", help="Reset as the reset button does (machine.reset()).")
+    @argument("--hard", action="store_true", help=_RESET["hard"])
+    @doc_from(commands.reset)
     @line_magic
-    def belay_reset(self, line):
-        """Reset the board: globals cleared, files kept, tasks re-sent and autoinit setups run again.
-
-        A soft reset by default; --hard resets the whole chip and reconnects if the port went away.
-        """
+    def belay_reset(self, line):  # noqa: D102 (the docstring is the command's)
         args = parse_argstring(self.belay_reset, line)
-        device = self._devices.get(args.device)
-        if args.hard:
-            device.hard_reset()
-        else:
-            device.soft_reset()
-        print(f"{'Hard' if args.hard else 'Soft'} reset done.")
+        print(commands.reset(self._devices.get(args.device), args.hard))
 
     @magic_arguments()
     @device_argument
+    @doc_from(commands.info)
     @line_magic
-    def belay_info(self, line):
-        """Return the board's implementation facts (name, version, platform, arch, emitters)."""
+    def belay_info(self, line):  # noqa: D102 (the docstring is the command's)
         args = parse_argstring(self.belay_info, line)
-        return self._devices.get(args.device).implementation
+        return commands.info(self._devices.get(args.device))
 
     @magic_arguments()
     @device_argument
-    @argument("--count", "-c", type=int, default=100, help="Round trips to time.")
+    @argument("--count", "-c", type=int, default=10, help=_LATENCY["count"])
+    @doc_from(commands.latency)
     @line_magic
-    def belay_latency(self, line):
-        """Time round trips of a tiny expression over the link; print min, median and max in ms."""
+    def belay_latency(self, line):  # noqa: D102 (the docstring is the command's)
         args = parse_argstring(self.belay_latency, line)
-        device = self._devices.get(args.device)
-        times = []
-        for _ in range(max(1, args.count)):
-            started = time.perf_counter()
-            device("0", record=False)
-            times.append((time.perf_counter() - started) * 1000)
-        print(
-            f"{len(times)} round trips: min {min(times):.3f} ms, median {statistics.median(times):.3f} ms, "
-            f"max {max(times):.3f} ms"
-        )
+        print(commands.latency(self._devices.get(args.device), args.count))

@@ -7,13 +7,17 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
+from belay_engine import commands
 from belay_engine.cells import run_cell
+from belay_engine.commands.docs import parameter_help
 from belay_engine.executors import run_global_code
-from belay_engine.timing import time_on_board
 from belay_engine.tracebacks import SourceLocation
 
-from .arguments import device_argument
+from .arguments import device_argument, doc_from
+from .errors import with_short_errors
 from .registry import DeviceRegistry
+
+_TIMEIT = parameter_help(commands.timeit)
 
 
 class BoardValue:
@@ -26,6 +30,7 @@ class BoardValue:
         return self.text
 
 
+@with_short_errors
 @magics_class
 class ExecutionMagics(Magics):
     """Run code on the board from notebook cells."""
@@ -101,18 +106,17 @@ class ExecutionMagics(Magics):
 
     @magic_arguments()
     @device_argument
-    @argument("--number", "-n", type=int, default=0, help="Loops per run (default: enough for about 0.2 s).")
-    @argument("--repeat", "-r", type=int, default=5, help="Runs; the best and the mean are reported.")
-    @argument("statement", nargs="*", help="Statement to time (line form).")
+    @argument("--number", "-n", type=int, default=0, help=_TIMEIT["number"])
+    @argument("--repeat", "-r", type=int, default=5, help=_TIMEIT["repeat"])
+    @argument("statement", nargs="*", help=_TIMEIT["statement"] + " Line form; or the cell.")
+    @doc_from(commands.timeit)
     @line_cell_magic
-    def belay_timeit(self, line, cell=None):
-        """Time code on the board itself with ``time.ticks_us`` (the link is not part of the figure)."""
+    def belay_timeit(self, line, cell=None):  # noqa: D102 (the docstring is the command's)
         args = parse_argstring(self.belay_timeit, line)
         statement = cell if cell is not None else " ".join(args.statement)
         if not statement.strip():
             raise UsageError("%belay_timeit STATEMENT, or %%belay_timeit as a cell magic")
-        timing = time_on_board(self._devices.get(args.device), statement, number=args.number, repeat=args.repeat)
-        print(timing)
+        print(commands.timeit(self._devices.get(args.device), statement, args.number, args.repeat))
 
     # -- helpers -------------------------------------------------------------------------------------------
 

@@ -5,9 +5,11 @@ from IPython.core.magic import Magics, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
 from .arguments import device_argument
+from .errors import with_short_errors
 from .registry import DeviceRegistry
 
 
+@with_short_errors
 @magics_class
 class ViewMagics(Magics):
     """Views of what lives on the board."""

@@ -86,7 +86,7 @@ def test_info_latency_and_timeit(ip, capsys):
     ip.run_line_magic("belay_latency", "--count 5")
     ip.run_line_magic("belay_timeit", "-n 10 -r 2 x = 1 + 1")
     out = capsys.readouterr().out
-    assert "5 round trips" in out
+    assert "Statistics (5 samples):" in out
     assert "timed on the board: 2 runs, 10 loops each" in out
 
 

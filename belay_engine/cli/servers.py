@@ -1,0 +1,80 @@
+"""CLI commands that set things up: the virtual board server, the Jupyter kernel spec."""
+
+from pathlib import Path
+from typing import Optional
+
+from cyclopts import App
+
+
+def virtual_board(
+    *,
+    port: Optional[Path] = None,
+    root: Optional[Path] = None,
+    baud: Optional[int] = None,
+    tcp: Optional[str] = None,
+    telnet: Optional[str] = None,
+    rfc2217: Optional[str] = None,
+    webrepl: Optional[str] = None,
+    user: str = "micro",
+    password: str = "python",
+) -> int:
+    """Serve the virtual board (real MicroPython) on a serial port path and/or network faces until Ctrl-C.
+
+    Network faces listen on 127.0.0.1 unless HOST:PORT names another address.
+
+    Parameters
+    ----------
+    port : Path, optional
+        Path of the serial port to create (a symlink to a PTY).
+    root : Path, optional
+        Host folder used as the board's / (default: a temporary folder).
+    baud : int, optional
+        Emulate a UART at this speed (bits per second).
+    tcp : str, optional
+        Serve raw TCP at HOST:PORT or PORT, as socket:// and ser2net's raw mode.
+    telnet : str, optional
+        Serve telnet with MicroPython's login at HOST:PORT or PORT.
+    rfc2217 : str, optional
+        Serve an RFC 2217 serial port at HOST:PORT or PORT, as rfc2217://.
+    webrepl : str, optional
+        Serve WebREPL at HOST:PORT or PORT, as ws://.
+    user : str
+        Telnet user.
+    password : str
+        Telnet and WebREPL password.
+    """
+    from ..virtual.__main__ import main as serve
+
+    argv = ["--user", user, "--password", password]
+    for option, value in [("--port", port), ("--root", root), ("--baud", baud)]:
+        if value is not None:
+            argv += [option, str(value)]
+    for kind, address in [("tcp", tcp), ("telnet", telnet), ("rfc2217", rfc2217), ("webrepl", webrepl)]:
+        if address is not None:
+            argv += [f"--{kind}", address]
+    return serve(argv)
+
+
+kernel_app = App(name="kernel", help="The Belay MicroPython Jupyter kernel.")
+
+
+@kernel_app.command(name="install")
+def kernel_install(*, user: bool = False, prefix: Optional[str] = None, sys_prefix: bool = False) -> None:
+    """Install the Jupyter kernel spec "belay" (Belay MicroPython), run by this Python.
+
+    Parameters
+    ----------
+    user : bool
+        Install for the current user only.
+    prefix : str, optional
+        Install under this prefix.
+    sys_prefix : bool
+        Install under this Python's prefix (a virtual environment's own Jupyter).
+    """
+    import sys
+
+    from belay_jupyter.kernel.install import install
+
+    from .common import say
+
+    say(f"Installed the belay kernel spec in {install(user=user, prefix=sys.prefix if sys_prefix else prefix)}")
