@@ -1,6 +1,8 @@
 """What the CLI's commands share: the port and password arguments, the board connection, output, progress bars."""
 
+import os
 import re
+import stat
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,7 +39,12 @@ def looks_like_port(word: str) -> bool:
     """Whether `word` names a board rather than a file, a folder or code (the port may be left out)."""
     if classify_port(word) != "serial":
         return True
-    return word.startswith("/dev/") or "://" in word or bool(_WINDOWS_PORT.match(word))
+    if word.startswith("/dev/") or "://" in word or _WINDOWS_PORT.match(word):
+        return True
+    try:
+        return stat.S_ISCHR(os.stat(word).st_mode)  # a serial port elsewhere, e.g. a PTY's symlink
+    except (OSError, ValueError):
+        return False
 
 
 def take_port(port: Optional[str], *rest: Optional[str]) -> tuple[Optional[str], list[Optional[str]]]:
