@@ -47,7 +47,7 @@ class LineReader:
     """The lines a child prints, read on a thread so the test can wait for one with a deadline."""
 
     def __init__(self, stream):
-        self.lines: "queue.Queue[str]" = queue.Queue()
+        self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
         threading.Thread(target=self._pump, args=(stream,), daemon=True).start()
 

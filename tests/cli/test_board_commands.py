@@ -1,4 +1,4 @@
-"""Each board command of ``belay`` end to end on the virtual board: exit codes, and stdout kept for what scripts read."""
+"""Each board command of ``belay`` end to end on virtual boards: exit codes; stdout keeps what scripts read."""
 
 import re
 
@@ -47,7 +47,8 @@ def test_sync_ls_cat_and_the_port_given_first(root, tmp_path):
     ]
     assert (root / "lib" / "util.py").read_text() == "X = 1\n"
     ignored = belay("sync", port, str(project), "--dst", "/app", "--ignore", "lib", "main.py")
-    assert ignored.returncode == 0 and "0 sent" in ignored.stderr  # both ignored: --ignore takes several patterns
+    assert ignored.returncode == 0
+    assert "0 sent" in ignored.stderr
 
     listed = belay("ls", port)
     assert (listed.returncode, listed.stdout.split()) == (0, ["app/", "lib/", "main.py"])
@@ -73,7 +74,8 @@ def test_a_board_exception_is_its_traceback_and_one_error_line_with_exit_1(root)
     assert "belay_engine" not in result.stderr  # no host traceback
     verbose = belay("exec", f"virtual:{root}", "1 / 0", "--verbose")
     assert verbose.returncode == 1
-    assert "belay_engine" in verbose.stderr and "PyboardException" in verbose.stderr
+    assert "belay_engine" in verbose.stderr
+    assert "PyboardException" in verbose.stderr
     assert _status_lines(verbose.stderr)[-1] == "error: ZeroDivisionError: divide by zero"
 
 
@@ -82,7 +84,9 @@ def test_a_bad_port_is_one_error_line_with_exit_1(tmp_path):
     assert result.returncode == 1
     assert result.stdout == ""
     lines = _status_lines(result.stderr)
-    assert len(lines) == 1 and lines[0].startswith("error: ") and "/dev/ttyNOPE" in lines[0]
+    assert len(lines) == 1
+    assert lines[0].startswith("error: ")
+    assert "/dev/ttyNOPE" in lines[0]
 
 
 def test_run_streams_the_file_output_and_maps_its_traceback(root, tmp_path):
@@ -97,7 +101,8 @@ def test_run_streams_the_file_output_and_maps_its_traceback(root, tmp_path):
     assert f'File "{bad}", line 3' in failed.stderr
     assert _status_lines(failed.stderr)[-1] == "error: ZeroDivisionError: divide by zero"
     missing = belay("run", f"virtual:{root}", str(tmp_path / "missing.py"))
-    assert missing.returncode == 1 and _status_lines(missing.stderr)[-1].startswith("error: No such file")
+    assert missing.returncode == 1
+    assert _status_lines(missing.stderr)[-1].startswith("error: No such file")
 
 
 def test_put_get_rm(root, tmp_path):
@@ -105,17 +110,21 @@ def test_put_get_rm(root, tmp_path):
     local = tmp_path / "data.bin"
     local.write_bytes(bytes(range(256)) * 10)
     put = belay("put", port, str(local), "/copy.bin")
-    assert put.returncode == 0 and put.stdout == ""
+    assert put.returncode == 0
+    assert put.stdout == ""
     assert f"{local} -> /copy.bin (2560 bytes)" in put.stderr
     assert (root / "copy.bin").read_bytes() == local.read_bytes()
     back = tmp_path / "back.bin"
     got = belay("get", port, "/copy.bin", str(back))
-    assert got.returncode == 0 and back.read_bytes() == local.read_bytes()
+    assert got.returncode == 0
+    assert back.read_bytes() == local.read_bytes()
     removed = belay("rm", port, "/copy.bin")
-    assert removed.returncode == 0 and "Removed /copy.bin" in removed.stderr
+    assert removed.returncode == 0
+    assert "Removed /copy.bin" in removed.stderr
     assert not (root / "copy.bin").exists()
     again = belay("rm", port, "/copy.bin")
-    assert again.returncode == 1 and _status_lines(again.stderr)[-1].startswith("error: OSError")
+    assert again.returncode == 1
+    assert _status_lines(again.stderr)[-1].startswith("error: OSError")
 
 
 def test_info_and_latency_with_a_csv(root, tmp_path):
@@ -140,7 +149,9 @@ def test_info_and_latency_with_a_csv(root, tmp_path):
     ]
     assert "Measuring latency with 3 iterations..." in latency.stderr
     rows = csv.read_text().splitlines()
-    assert rows[0] == "latency_ms" and len(rows) == 4 and all(float(row) >= 0 for row in rows[1:])
+    assert rows[0] == "latency_ms"
+    assert len(rows) == 4
+    assert all(float(row) >= 0 for row in rows[1:])
 
 
 def test_the_port_falls_back_to_belay_device(root):
@@ -165,13 +176,15 @@ def test_a_wrong_password_is_one_error_line_with_exit_1(served_board):
     result = belay("exec", served_board.telnet, "1", "--password", "wrong")
     assert result.returncode == 1
     lines = _status_lines(result.stderr)
-    assert len(lines) == 1 and lines[0].startswith("error: "), lines
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("error: ")
     assert "Traceback" not in result.stderr
 
 
 def test_reset_and_kernel_install(root, tmp_path):
     reset = belay("reset", f"virtual:{root}")
-    assert reset.returncode == 0 and "Soft reset done." in reset.stderr
+    assert reset.returncode == 0
+    assert "Soft reset done." in reset.stderr
     installed = belay("kernel", "install", "--prefix", str(tmp_path / "prefix"))
     assert installed.returncode == 0, installed.stderr
     spec = tmp_path / "prefix" / "share" / "jupyter" / "kernels" / "belay" / "kernel.json"
