@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Annotated, Any, Optional
 from urllib.parse import urlparse
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, field_validator
 
 DEFAULT_INDEX = "https://micropython.org/pi/v2"
 _VERSION = re.compile(r"^\d+(\.\d+)*$")
@@ -18,8 +18,8 @@ class DependencySource(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     uri: str = Field(min_length=1)
-    develop: bool = False
-    rename_to_init: bool = False
+    develop: StrictBool = False
+    rename_to_init: StrictBool = False
 
 
 def _versioned(name: str, value: str) -> str:
@@ -103,7 +103,7 @@ class GroupConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    optional: bool = False
+    optional: StrictBool = False
     dependencies: Dependencies = {}
 
 

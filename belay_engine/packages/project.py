@@ -89,18 +89,26 @@ def find_pyproject(start: Optional[Path] = None) -> Path:
     raise ConfigError(f"no {PYPROJECT} in {folder} or any folder above it")
 
 
-def _key_path(location: Sequence[Any]) -> str:
+def _key_path(location: Sequence[Any], table: Any) -> str:
+    """The TOML key path of a pydantic error location; list indices the file does not have are dropped."""
     parts = ["tool", "belay"]
+    value = table
     for item in location:
         if item == "[key]":
             continue  # pydantic marks an invalid dict key after the key itself
+        if isinstance(item, int):
+            if isinstance(value, list):
+                parts.append(str(item))
+                value = value[item] if item < len(value) else None
+            continue  # a single source, wrapped in a list by the normalisation
         parts.append(str(item))
+        value = value.get(item) if isinstance(value, dict) else None
     return ".".join(parts)
 
 
-def config_error(path: Path, error: ValidationError) -> ConfigError:
+def config_error(path: Path, error: ValidationError, table: Any = None) -> ConfigError:
     """One line naming the file, the key path and what is wrong (and how many other problems there are)."""
-    problems = error.errors(include_url=False)
+    problems = sorted(error.errors(include_url=False), key=lambda p: p["type"] != "extra_forbidden")
     first = problems[0]
     message = first["msg"]
     if message.startswith("Value error, "):
@@ -108,7 +116,7 @@ def config_error(path: Path, error: ValidationError) -> ConfigError:
     elif first["type"] == "extra_forbidden":
         message = "unknown key"
     more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-    return ConfigError(f"{path}: {_key_path(first['loc'])}: {message}{more}")
+    return ConfigError(f"{path}: {_key_path(first['loc'], table)}: {message}{more}")
 
 
 def parse_config(path: Path, table: Any) -> BelayConfig:
@@ -118,7 +126,7 @@ def parse_config(path: Path, table: Any) -> BelayConfig:
     try:
         return BelayConfig.model_validate(table)
     except ValidationError as error:
-        raise config_error(path, error) from None
+        raise config_error(path, error, table) from None
 
 
 def read_toml(path: Path) -> dict[str, Any]:
