@@ -83,7 +83,7 @@ def test_project_is_found_walking_up_from_a_sub_folder(project_dir, monkeypatch)
 
 
 def test_no_pyproject_anywhere_is_a_config_error(tmp_path):
-    with pytest.raises(ConfigError, match="no pyproject.toml in"):
+    with pytest.raises(ConfigError, match=r"no pyproject\.toml in"):
         load_project(Path("/"))
 
 
@@ -118,7 +118,8 @@ def test_invalid_config_names_file_key_path_and_problem_in_one_line(project_dir,
     assert "\n" not in message
     assert message.startswith(f"{project_dir.resolve() / 'pyproject.toml'}: {key}: ")
     assert what in message
-    assert "pydantic" not in message and "validation error" not in message
+    assert "pydantic" not in message
+    assert "validation error" not in message
 
 
 def test_toml_syntax_error_names_the_file(project_dir):

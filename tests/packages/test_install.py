@@ -78,7 +78,8 @@ new = "https://github.com/u/r/tree/v2/sensor"
     assert staged(project) == {"old/__init__.py": "V = 1\n", "old/core.py": "C = 1\n", "new/__init__.py": "V = 2\n"}
     lock = read_lock(project.lock_path)
     commits = {e.name: e.resolved[0].commit for e in lock.dependency}
-    assert commits["old"] and commits["old"] != commits["new"]
+    assert commits["old"]
+    assert commits["old"] != commits["new"]
     assert all(f.via == "archive" and commits["old"] in f.url for f in lock.find("main", "old").files)
 
 
@@ -220,7 +221,7 @@ def test_a_connection_that_keeps_dropping_fails_naming_the_url_and_keeps_the_old
 
 def test_a_missing_file_is_reported_with_its_url(server, project_dir):
     project = write_project(project_dir, '[tool.belay.dependencies]\nnope = "https://example.com/nope.py"\n')
-    with pytest.raises(PackageError, match="https://example.com/nope.py: not found"):
+    with pytest.raises(PackageError, match=r"https://example\.com/nope\.py: not found"):
         install(project)
     assert server.requests == ["/web/nope.py"]  # a 404 is not retried
 
@@ -243,7 +244,8 @@ one = "https://example.com/one.py"
     count = server.count()
     second = install(project)
     assert server.count() == count
-    assert second.downloads == 0 and not second.changed
+    assert second.downloads == 0
+    assert not second.changed
     # Staged files gone (a fresh checkout with belay.lock committed): they come back from the cache.
     for path in (project.dependencies_folder / "main").rglob("*.py"):
         path.unlink()
@@ -283,7 +285,7 @@ def test_frozen_needs_a_lock_that_matches_pyproject(server, project_dir):
         install(project, frozen=True)
     install(project)
     changed = write_project(project_dir, '[tool.belay.dependencies]\nmod = "https://example.com/mod.py@x"\n')
-    with pytest.raises(LockError, match="main.mod is not locked as pyproject.toml has it"):
+    with pytest.raises(LockError, match=r"main\.mod is not locked as pyproject\.toml has it"):
         install(changed, frozen=True)
 
 
@@ -441,7 +443,7 @@ def test_two_dependencies_writing_one_path_differently_is_an_error(server, proje
     serve_index_package(server, "one", "1", {"shared.py": b"S = 1\n"})
     serve_index_package(server, "two", "1", {"shared.py": b"S = 2\n"})
     project = write_project(project_dir, '[tool.belay.dependencies]\none = "*"\ntwo = "*"\n')
-    with pytest.raises(PackageError, match="main.two and main.one both install shared.py"):
+    with pytest.raises(PackageError, match=r"main\.two and main\.one both install shared\.py"):
         install(project)
 
 
@@ -451,5 +453,6 @@ def test_progress_is_reported_as_sync_reports_it(server, project_dir):
     calls = []
     install(project, progress=lambda **fields: calls.append(fields))
     assert calls[0] == {"description": "Installing dependencies...", "total": 1}
-    assert {"description": "main: a"} in calls and {"advance": 1} in calls
+    assert {"description": "main: a"} in calls
+    assert {"advance": 1} in calls
     assert calls[-1] == {"description": "Complete."}
