@@ -230,3 +230,66 @@ def test_displaying_a_proxy_sends_no_probe_name_to_the_board(ip, monkeypatch, in
     # The board's dir() asks __getattr__ for every name it knows; none of IPython's probes may be among them.
     asked = ip.run_line_magic("belay", "[n for n in spy.asked if n.startswith(('_ipython', '_repr'))]")
     assert asked == []
+
+
+def test_file_magics_list_print_copy_and_remove(ip, tmp_path, capsys):
+    local = tmp_path / "notes.txt"
+    local.write_text("board notes\n")
+    ip.run_line_magic("belay_put", f"{local} /notes.txt")
+    assert (ip.board_root / "notes.txt").read_text() == "board notes\n"
+    ip.run_line_magic("belay_ls", "/")
+    ip.run_line_magic("belay_cat", "/notes.txt")
+    back = tmp_path / "back.txt"
+    ip.run_line_magic("belay_get", f"/notes.txt {back}")
+    ip.run_line_magic("belay_rm", "/notes.txt")
+    assert back.read_text() == "board notes\n"
+    assert not (ip.board_root / "notes.txt").exists()
+    assert capsys.readouterr().out.splitlines() == [
+        f"{local} -> /notes.txt (12 bytes)",
+        "            notes.txt",  # the unix port gives no sizes in ilistdir
+        "board notes",
+        "",
+        f"/notes.txt -> {back} (12 bytes)",
+        "Removed /notes.txt",
+    ]
+
+
+def test_a_bad_port_in_a_magic_is_one_short_line(ip, capsys):
+    with pytest.raises(UsageError) as info:
+        ip.run_line_magic("belay_connect", "/dev/ttyNOPE --name other")
+    assert "/dev/ttyNOPE" in str(info.value)
+    assert "\n" not in str(info.value)
+    ip.run_cell("%belay_connect /dev/ttyNOPE --name other")  # as a notebook user sees it
+    shown = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert len(shown) == 1
+    assert shown[0].startswith("UsageError: could not open /dev/ttyNOPE")
+
+
+def test_a_gone_board_and_a_missing_host_file_are_usage_errors(ip, tmp_path):
+    from ..board.boards import kill_boards
+
+    with pytest.raises(UsageError, match="No such file or directory"):
+        ip.run_line_magic("belay_put", str(tmp_path / "missing.txt"))
+    with pytest.raises(PyboardException, match="OSError"):  # a board error stays the board's traceback
+        ip.run_line_magic("belay_cat", "/missing.txt")
+    kill_boards()
+    with pytest.raises(UsageError):
+        ip.run_line_magic("belay", "1 + 1")
+
+
+def test_install_magic_passes_groups_and_frozen_to_the_package_manager(ip, monkeypatch, capsys):
+    from belay_engine.commands import package_commands
+
+    calls = []
+    project = object()
+    manager = package_commands.package_manager
+    monkeypatch.setattr(manager, "load_project", lambda: project)
+    monkeypatch.setattr(manager, "install", lambda *a, **k: calls.append(("install", a, k)) or "staged")
+    monkeypatch.setattr(manager, "sync_dependencies", lambda *a, **k: calls.append(("board", a, k)) or "on board")
+    ip.run_line_magic("belay_install", "--with dev --with test --frozen")
+    (_, install_args, install_options), (_, board_args, board_options) = calls
+    assert install_args == (project,)
+    assert (install_options["groups"], install_options["frozen"]) == (["dev", "test"], True)
+    assert board_args == (ip.user_ns["device"], "dev", "test")
+    assert board_options["project"] is project
+    assert capsys.readouterr().out == "staged\non board\n"
