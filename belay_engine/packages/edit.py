@@ -69,11 +69,24 @@ def insert_dependency(text: str, group: str, name: str, value: Any) -> str:
     return "".join([*lines[:end], line, *lines[end:]])
 
 
-def _dependencies_of(data: dict[str, Any], group: str) -> dict[str, Any]:
-    belay = data.get("tool", {}).get("belay", {})
-    if group == MAIN:
-        return belay.get("dependencies", {})
-    return belay.get("group", {}).get(group, {}).get("dependencies", {})
+def _pop(data: dict[str, Any], keys: list[str]) -> Any:
+    """Remove ``data[k1][k2]...``; the value removed (None if absent)."""
+    node = data
+    for key in keys[:-1]:
+        node = node.get(key)
+        if not isinstance(node, dict):
+            return None
+    return node.pop(keys[-1], None)
+
+
+def _with_tables(data: dict[str, Any], keys: list[str]) -> dict[str, Any]:
+    """`data` with the (empty) tables `keys` names added where missing."""
+    node = data
+    for key in keys:
+        node = node.setdefault(key, {})
+        if not isinstance(node, dict):
+            break
+    return data
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -140,27 +153,12 @@ def add(
         new_data = tomllib.loads(new_text)
     except tomllib.TOMLDecodeError:
         new_data = None
-    old_data = read_toml(project.pyproject)
-    if new_data is not None:
-        added = _dependencies_of(new_data, group)
-        if added.get(name) == value:
-            del added[name]
-            if not added and group != MAIN:
-                belay = new_data["tool"]["belay"]
-                belay["group"][group].pop("dependencies")
-                if not belay["group"][group]:
-                    belay["group"].pop(group)
-                if not belay["group"]:
-                    belay.pop("group")
-            elif not added:
-                new_data["tool"]["belay"].pop("dependencies")
-                if not new_data["tool"]["belay"]:
-                    new_data["tool"].pop("belay")
-            if new_data == old_data:
-                table = tomllib.loads(new_text)["tool"]["belay"]
-                parse_config(project.pyproject, table)
-                _write_text(project.pyproject, new_text)
-                return load_project(project.root)
+    keys = [*_table_name(group).split("."), name]
+    old_data = _with_tables(read_toml(project.pyproject), keys[:-1])
+    if new_data is not None and _pop(new_data, keys) == value and new_data == old_data:
+        parse_config(project.pyproject, tomllib.loads(new_text)["tool"]["belay"])
+        _write_text(project.pyproject, new_text)
+        return load_project(project.root)
     raise ConfigError(f"{where}: the file's layout does not take a new line safely; add it by hand")
 
 
