@@ -8,7 +8,7 @@ from typing import Any, Optional, TextIO, Union
 from attrs import frozen
 
 from ..executors import run_global_code
-from ..timing import Timing, time_on_board
+from ..timing import time_on_board
 from ..tracebacks import SourceLocation
 
 
@@ -108,18 +108,5 @@ def latency(device: Any, count: int = 10) -> Latency:
     return Latency(tuple(samples))
 
 
-def timeit(device: Any, statement: str, number: int = 0, repeat: int = 5) -> Timing:
-    """Time code on the board itself with ``time.ticks_us`` (the link is not part of the figure).
-
-    Parameters
-    ----------
-    device : Device
-        The board.
-    statement : str
-        Statement to time (several lines allowed).
-    number : int
-        Loops per run (default: enough for about 0.2 s).
-    repeat : int
-        Runs; the best and the mean are reported.
-    """
-    return time_on_board(device, statement, number=number, repeat=repeat)
+#: Time code on the board itself (the link is not part of the figure): the engine's function is the command.
+timeit = time_on_board

@@ -116,7 +116,7 @@ class ExecutionMagics(Magics):
         statement = cell if cell is not None else " ".join(args.statement)
         if not statement.strip():
             raise UsageError("%belay_timeit STATEMENT, or %%belay_timeit as a cell magic")
-        print(commands.timeit(self._devices.get(args.device), statement, args.number, args.repeat))
+        print(commands.timeit(self._devices.get(args.device), statement, number=args.number, repeat=args.repeat))
 
     # -- helpers -------------------------------------------------------------------------------------------
 
