@@ -690,7 +690,7 @@ class Device(metaclass=DeviceMeta):
 
     def sync_dependencies(
         self,
-        *groups: str,
+        *groups: Any,
         project: Any = None,
         dst: str = "/lib",
         minify: bool = True,
@@ -706,6 +706,9 @@ class Device(metaclass=DeviceMeta):
         longer wanted (and those of groups gone from pyproject.toml), so calling it for another group keeps
         the first call's files and files that Belay did not put in ``/lib`` are never touched. Call it from
         ``__pre_autoinit__`` to have every connection bring ``/lib`` up to date.
+
+        Belay 0.30's form ``sync_dependencies(package_module, "subfolder", ...)`` (a module object first)
+        syncs those folders of a Python package instead, tracked in the manifest the same way.
 
         Parameters
         ----------

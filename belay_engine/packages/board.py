@@ -5,16 +5,19 @@ some groups removes only paths that the manifest gives to those groups (or to gr
 and that they no longer have: other groups' files and files Belay never put in ``/lib`` stay.
 """
 
+import importlib.resources
 import json
 import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable, Optional
+from types import ModuleType
+from typing import Any, Callable, Optional, Union
 
 from ..errors import PyboardException
 from ..files import read_file, write_file
 from ..sync import sync
 from ..sync.compile import RUN_BY_NAME
+from ..sync.discover import discover
 from .download import sha256
 from .errors import PackageError
 from .lock import read_lock
@@ -102,18 +105,61 @@ def _remove(device: Any, dst: str, paths: list[str]) -> None:
     device(code, record=False)
 
 
+PACKAGE_GROUP = "package:"
+
+
+def package_tree(package: ModuleType, subfolders: tuple[str, ...]) -> dict[str, dict[str, Path]]:
+    """Belay 0.30's form: the files of `subfolders` of a Python package (none: all of it), one group each.
+
+    Each subfolder is its own manifest group ``package:<name>/<subfolder>``, so syncing another subfolder
+    later keeps these files; where two subfolders have the same path, the later one is sent.
+    """
+    root = importlib.resources.files(package)
+    tree: dict[str, dict[str, Path]] = {}
+    for sub in subfolders or ("",):
+        folder = root / sub if sub else root
+        if not isinstance(folder, Path) or not folder.is_dir():
+            raise PackageError(f"{package.__name__}: {sub or 'the package'} is not a folder on disk")
+        group = f"{PACKAGE_GROUP}{package.__name__}/{sub.strip('/')}".rstrip("/")
+        tree[group] = {relative: folder / relative for relative in discover(folder)[0]}
+    return tree
+
+
 def sync_dependencies(
     device: Any,
-    *groups: str,
+    *groups: Union[str, ModuleType],
     project: Optional[Project] = None,
     dst: str = "/lib",
     minify: bool = True,
     mpy_cross_binary: Optional[str] = None,
     progress_update: Optional[Callable[..., Any]] = None,
 ) -> BoardSyncReport:
-    """Sync the staged non-optional groups (and the optional ones named) to `dst`; see `Device.sync_dependencies`."""
-    project = project if project is not None else load_project()
-    tree = staged_tree(project, groups)
+    """Sync the staged non-optional groups (and the optional ones named) to `dst`; see `Device.sync_dependencies`.
+
+    Belay 0.30's form, a Python package (module object) first and its subfolders after, syncs those folders
+    instead, each recorded in the manifest as the group ``package:<name>/<subfolder>``.
+    """
+    if groups and isinstance(groups[0], ModuleType):
+        package, subfolders = groups[0], tuple(str(g) for g in groups[1:])
+        tree = package_tree(package, subfolders)
+        configured = None
+    else:
+        project = project if project is not None else load_project()
+        tree = staged_tree(project, tuple(str(g) for g in groups))
+        configured = {g.name for g in project.groups}
+    return _sync_tree(device, tree, configured, dst, minify, mpy_cross_binary, progress_update)
+
+
+def _sync_tree(
+    device: Any,
+    tree: dict[str, dict[str, Path]],
+    configured: Optional[set[str]],
+    dst: str,
+    minify: bool,
+    mpy_cross_binary: Optional[str],
+    progress_update: Optional[Callable[..., Any]],
+) -> BoardSyncReport:
+    """Sync the union of `tree`'s groups, then remove what the manifest gives them (or gone groups) no more."""
     compiled = mpy_cross_binary is not None
     with tempfile.TemporaryDirectory(prefix="belay-lib-") as temporary:
         folder = Path(temporary)
@@ -131,17 +177,18 @@ def sync_dependencies(
             mpy_cross_binary=mpy_cross_binary,
             progress_update=progress_update,
         )
-    configured = {g.name for g in project.groups}
+
+    def gone(group: str) -> bool:
+        return configured is not None and group not in configured and not group.startswith(PACKAGE_GROUP)
+
     old = read_manifest(device, dst)
-    new = {g: ps for g, ps in old.items() if g in configured and g not in tree}
+    new = {g: paths for g, paths in old.items() if not gone(g) and g not in tree}
     new.update({g: sorted(_board_name(p, compiled) for p in files) for g, files in tree.items()})
     wanted = {p for paths in new.values() for p in paths}
-    stale = sorted({p for g, paths in old.items() if g not in new or g in tree for p in paths} - wanted)
+    stale = sorted({p for g, paths in old.items() if gone(g) or g in tree for p in paths} - wanted)
     _remove(device, dst, stale)
     write_file(device, f"{dst.rstrip('/')}/{MANIFEST}", json.dumps({"groups": new}, indent=1).encode())
-    dst_prefix = dst.rstrip("/")
+    prefix = dst.rstrip("/")
     return BoardSyncReport(
-        tuple(tree),
-        tuple(f"{dst_prefix}/{p}" for p in plan.uploads),
-        tuple(f"{dst_prefix}/{p}" for p in stale),
+        tuple(tree), tuple(f"{prefix}/{p}" for p in plan.uploads), tuple(f"{prefix}/{p}" for p in stale)
     )

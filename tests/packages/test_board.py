@@ -102,3 +102,23 @@ def test_mpy_cross_compiles_and_a_later_source_sync_replaces_the_mpy_files(devic
     device.sync_dependencies(project=project)
     assert "ntptime.mpy" not in _lib(device)
     assert "ntptime.py" in _lib(device)
+
+
+def test_belay_030_form_syncs_subfolders_of_a_python_package(device, tmp_path, monkeypatch):
+    package = tmp_path / "site" / "firmware_bundle"
+    (package / "deps" / "blink").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "deps" / "blink" / "__init__.py").write_text("def on():\n    return 'on'\n")
+    (package / "extra").mkdir()
+    (package / "extra" / "more.py").write_text("MORE = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    module = __import__("firmware_bundle")
+    device.sync_dependencies(module, "deps")
+    device.sync_dependencies(module, "extra")
+    assert device("__import__('more').MORE") == 1
+    assert device("__import__('blink').on()") == "on"  # Belay 0.30 deleted the first call's files
+    (package / "deps" / "blink" / "__init__.py").unlink()
+    (package / "deps" / "blink" / "led.py").write_text("")
+    report = device.sync_dependencies(module, "deps")
+    assert report.removed == ("/lib/blink/__init__.py",)
+    assert _lib(device) == [MANIFEST, "blink", "more.py"]
