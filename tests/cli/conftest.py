@@ -127,3 +127,6 @@ def root(tmp_path) -> Path:
     folder = tmp_path / "board"
     folder.mkdir()
     return folder
+
+
+from tests.packages.conftest import server  # noqa: E402, F401  (the package manager's stand-in hosts)

@@ -59,3 +59,50 @@ def test_package_commands_take_belay_options():
     assert "Lay out a new Belay project" in belay("init", "--help").stdout  # new's alias
     for sub in ["info", "list", "clear"]:
         assert sub in belay("cache", "--help").stdout
+
+
+def test_install_update_add_clean_and_the_cache_end_to_end(server, tmp_path, root):
+    server.put("https://example.com/drivers/sensor.py", b"VALUE = 1\n")
+    project = tmp_path / "robot"
+    new = belay("new", str(project), cwd=tmp_path)
+    assert new.returncode == 0, new.stderr
+    assert (project / "pyproject.toml").exists()
+
+    added = belay("add", "sensor", "https://example.com/drivers/sensor.py", cwd=project)
+    assert added.returncode == 0, added.stderr
+    assert "sensor" in (project / "pyproject.toml").read_text()
+
+    installed = belay("install", f"virtual:{root}", cwd=project)
+    assert installed.returncode == 0, installed.stderr
+    assert (root / "lib" / "sensor" / "__init__.py").read_text() == "VALUE=1\n"  # minified on the way
+    assert (project / "belay.lock").exists()
+    assert belay("exec", f"virtual:{root}", "__import__('sensor').VALUE", cwd=project).stdout == "1\n"
+
+    server.put("https://example.com/drivers/sensor.py", b"VALUE = 10\n")
+    updated = belay("update", "sensor", cwd=project)
+    assert updated.returncode == 0, updated.stderr
+    assert (project / ".belay" / "dependencies" / "main" / "sensor" / "__init__.py").read_text() == "VALUE = 10\n"
+
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('sensor = "https://example.com/drivers/sensor.py"', ""))
+    cleaned = belay("clean", cwd=project)
+    assert cleaned.returncode == 0, cleaned.stderr
+    assert not (project / ".belay" / "dependencies" / "main" / "sensor").exists()
+
+    info = belay("cache", "info")
+    assert info.returncode == 0
+    assert info.stdout.startswith("Location: ")
+    assert belay("cache", "list").stdout.strip()
+    cleared = belay("cache", "clear", "--all", "--yes")
+    assert cleared.returncode == 0, cleared.stderr
+    assert belay("cache", "list").stdout.strip() == ""
+
+
+def test_install_with_a_bad_pyproject_is_one_error_line(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[tool.belay]\nunknown_key = 1\n")
+    result = belay("install", "--host-only", cwd=tmp_path)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("error: ")
+    assert "pyproject.toml" in lines[0]
