@@ -23,7 +23,7 @@ class InstallReport:
     folder: Path
     lock_path: Path
     results: tuple[DependencyResult, ...] = ()
-    downloads: int = 0
+    downloads: int = 0  # HTTP requests made (each attempt counts); 0 when everything came from the lock
     removed: tuple[Path, ...] = field(factory=tuple)
 
     @property
@@ -35,7 +35,7 @@ class InstallReport:
         changed = len(self.changed)
         return (
             f"{len(self.results)} dependencies in {self.folder}: {changed} changed, "
-            f"{len(self.results) - changed} unchanged, {self.downloads} downloads; lock: {self.lock_path.name}"
+            f"{len(self.results) - changed} unchanged, {self.downloads} HTTP requests; lock: {self.lock_path.name}"
         )
 
 

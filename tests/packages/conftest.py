@@ -33,6 +33,7 @@ class Server:
     base: str = ""
     routes: dict[str, bytes] = field(factory=dict)
     drop: dict[str, int] = field(factory=dict)  # path → how many more times to cut the body short
+    fail: dict[str, list[int]] = field(factory=dict)  # path → error statuses to answer first, in order
     requests: list[str] = field(factory=list)
 
     def put(self, url: str, body: bytes) -> None:
@@ -58,8 +59,9 @@ def _handler(server: Server) -> type:
             path = self.path.split("?", 1)[0]
             server.requests.append(path)
             body = server.routes.get(path)
-            if body is None:
-                self.send_response(404)
+            failures = server.fail.get(path)
+            if body is None or failures:
+                self.send_response(failures.pop(0) if failures else 404)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return

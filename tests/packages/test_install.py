@@ -456,3 +456,47 @@ def test_progress_is_reported_as_sync_reports_it(server, project_dir):
     assert {"description": "main: a"} in calls
     assert {"advance": 1} in calls
     assert calls[-1] == {"description": "Complete."}
+
+
+def test_server_errors_are_retried_with_backoff_and_client_errors_are_not(server, project_dir):
+    server.put("https://example.com/a.py", b"A = 1\n")
+    server.fail["/web/a.py"] = [503, 429]
+    server.put("https://example.com/b.py", b"B = 1\n")
+    server.fail["/web/b.py"] = [403]
+    project = write_project(project_dir, '[tool.belay.dependencies]\na = "https://example.com/a.py"\n')
+    install(project)
+    assert server.requests.count("/web/a.py") == 3
+    forbidden = write_project(project_dir, '[tool.belay.dependencies]\nb = "https://example.com/b.py"\n')
+    with pytest.raises(DownloadError, match=r"https://example\.com/b\.py: HTTP 403"):
+        install(forbidden)
+    assert server.requests.count("/web/b.py") == 1
+
+
+def test_mpy_version_picks_the_index_folder_and_mpy_files_are_not_parsed(server, project_dir):
+    data = b"M\x06\x00\x1f not python"
+    digest = hashlib.sha256(data).hexdigest()[:8]
+    server.put(f"https://micropython.org/pi/v2/file/{digest[:2]}/{digest}", data)
+    package = {"hashes": [["fast.mpy", digest]], "version": "1.0"}
+    server.put("https://micropython.org/pi/v2/package/6/fast/latest.json", json.dumps(package).encode())
+    project = write_project(project_dir, '[tool.belay]\nmpy_version = "6"\n[tool.belay.dependencies]\nfast = "*"\n')
+    install(project)
+    assert (project.dependencies_folder / "main" / "fast.mpy").read_bytes() == data
+
+
+def test_a_second_index_is_tried_when_the_first_lacks_the_package(server, project_dir):
+    serve_index_package(server, "only2", "1", {"only2.py": b"O = 2\n"})
+    project = write_project(
+        project_dir,
+        """
+[tool.belay]
+package_indices = ["https://example.com/empty-index", "https://micropython.org/pi/v2"]
+[tool.belay.dependencies]
+only2 = "*"
+""",
+    )
+    install(project)
+    assert staged(project) == {"only2.py": "O = 2\n"}
+    assert server.requests[0] == "/web/empty-index/package/py/only2/latest.json"
+    missing = write_project(project_dir, '[tool.belay.dependencies]\nnothere = "*"\n')
+    with pytest.raises(PackageError, match=r"package 'nothere' version latest is in no index \(https://micropython"):
+        install(missing)
