@@ -3,6 +3,7 @@ from IPython.core.error import UsageError
 
 from belay_engine import Device, ProxyObject, PyboardException
 from tests.fakes import ReactingStream
+from tests.packages.conftest import server  # noqa: F401  (the package manager's stand-in hosts)
 
 from ..board.boards import micropython_children
 
@@ -293,3 +294,24 @@ def test_install_magic_passes_groups_and_frozen_to_the_package_manager(ip, monke
     assert board_args == (ip.user_ns["device"], "dev", "test")
     assert board_options["project"] is project
     assert capsys.readouterr().out == "staged\non board\n"
+
+
+def test_install_magic_stages_and_puts_the_groups_on_the_board(ip, server, tmp_path, monkeypatch, capsys):  # noqa: F811
+    server.put("https://example.com/drivers/sensor.py", b"VALUE = 1\n")
+    server.put("https://example.com/drivers/probe.py", b"PROBE = 2\n")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text(
+        "[tool.belay.dependencies]\n"
+        'sensor = "https://example.com/drivers/sensor.py"\n'
+        "[tool.belay.group.dev]\noptional = true\n"
+        "[tool.belay.group.dev.dependencies]\n"
+        'probe = "https://example.com/drivers/probe.py"\n'
+    )
+    monkeypatch.chdir(project)
+    ip.run_line_magic("belay_install", "")
+    assert ip.run_line_magic("belay", "__import__('sensor').VALUE") == 1
+    assert not (ip.board_root / "lib" / "probe").exists()
+    ip.run_line_magic("belay_install", "--with dev")
+    assert ip.run_line_magic("belay", "__import__('probe').PROBE") == 2
+    assert "groups main, dev on the board" in capsys.readouterr().out
