@@ -116,3 +116,39 @@ def test_select_without_a_board_says_so_and_exits_1():
     assert result.returncode == 1
     assert result.stderr.strip() == "Detected no devices."
     assert os.environ.get("FAKE_USB_PORTS") is None
+
+
+def test_select_quit_with_q_exits_130_and_restores_the_terminal():
+    child = _spawn("select", FAKE_USB_PORTS=json.dumps([_port("A1", "/dev/ttyACM0")]))
+    child.expect("Choose a board")
+    child.expect("/dev/ttyACM0")
+    child.send("q")
+    assert _finish(child) == 130
+
+
+def test_sync_shows_a_progress_bar_on_a_terminal_only(root, tmp_path):
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "main.py").write_text("print('main')\n")
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "belay", "sync", f"virtual:{root}", str(project)],
+        env=belay_env(),
+        encoding="utf-8",
+        timeout=TIMEOUT,
+    )
+    child.expect("Complete.")
+    child.expect("100%")
+    child.expect("1 sent")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    piped = subprocess.run(
+        [sys.executable, "-m", "belay", "sync", f"virtual:{root}", str(project)],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        env=belay_env(),
+    )
+    assert "%" not in piped.stderr
+    assert "Complete." not in piped.stderr
