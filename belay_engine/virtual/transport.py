@@ -33,6 +33,8 @@ FRIENDLY_SETTLE_TIMEOUT = 0.5
 RAW_BANNER = b"raw REPL; CTRL-B to exit\r\n>"
 SOFT_REBOOT = b"MPY: soft reboot\r\n"
 BOOT_TIMEOUT = 10.0
+#: Most bytes of waiting output a Ctrl-C reads first to see whether the code has just ended.
+READ_AHEAD_LIMIT = 1 << 20
 #: Exit status of the simulated machine.reset(): the transport boots a fresh process, as a board reboots.
 HARD_RESET_STATUS = 86
 
@@ -307,9 +309,12 @@ class VirtualBoardTransport(Transport):
         # A SIGINT kills an idle unix port, so first read what is already waiting (and, for a line typed at the
         # friendly prompt, wait briefly for its prompt): code that has just finished is not interrupted.
         # What is read here reaches the host through the next read().
+        # Bounded: code that floods its output always has more waiting, and is running, so it gets the SIGINT.
         deadline = Deadline(FRIENDLY_SETTLE_TIMEOUT if self._mode == _FRIENDLY else 0)
-        while self._busy() and self._process.ready(deadline.remaining()):
+        taken = 0
+        while self._busy() and taken < READ_AHEAD_LIMIT and self._process.ready(deadline.remaining()):
             data = self._process.read(65536, 0)
+            taken += len(data)
             self._injected += data
             self._watch_output(data)
         self._interrupt_or_send()
