@@ -143,8 +143,9 @@ def test_a_stream_flooding_output_between_values_keeps_every_value(device, capsy
 
 
 def test_ctrl_c_in_the_host_during_a_flood_stops_it_and_leaves_nothing_behind(device):
-    out = io.StringIO()
-    wire(device, "read", 500_000, fault="interrupt")
-    raises_within(KeyboardInterrupt, lambda: device("while True:\n print('x' * 100)\n", stream_out=out))
-    assert out.getvalue().startswith("x" * 100 + "\n")
-    assert_next_call_is_clean(device)
+    for offset in (200_000, 500_000, 1_000_000, 2_000_000):
+        out = io.StringIO()
+        wire(device, "read", offset, fault="interrupt")
+        raises_within(KeyboardInterrupt, lambda out=out: device("while True:\n print('x' * 4000)\n", stream_out=out))
+        assert out.getvalue().startswith("x" * 4000 + "\n"), offset
+        assert_next_call_is_clean(device)
