@@ -24,7 +24,7 @@ from .lock import read_lock
 from .project import Project, load_project
 from .reports import BoardSyncReport
 from .resolve import local_files
-from .sources import LocalPath, parse_source
+from .sources import develop_path
 
 MANIFEST = ".belay-dependencies.json"
 
@@ -56,10 +56,10 @@ def staged_tree(project: Project, groups: tuple[str, ...] = ()) -> dict[str, dic
                 files[file.path] = local
             for source in sources:
                 if source.develop:
-                    where = parse_source(source.uri, project.root)
-                    if not isinstance(where, LocalPath):
+                    where = develop_path(source.uri, project.root)
+                    if where is None:
                         raise PackageError(f"{group.name}.{name}: develop = true needs a local path, not {source.uri}")
-                    files.update(local_files(name, where.path, source.rename_to_init, source.uri))
+                    files.update(local_files(name, where, source.rename_to_init, source.uri))
         for path, local in files.items():
             other = seen.get(path)
             if other is not None and other[1].read_bytes() != local.read_bytes():

@@ -13,7 +13,7 @@ from .lock import toml_value
 from .models import DependencySource
 from .project import MAIN, PYPROJECT, Project, load_project, parse_config, read_toml, tomllib
 from .resolve import Resolver
-from .sources import IndexPackage, LocalPath, parse_source, suggested_name
+from .sources import IndexPackage, develop_path, parse_source, suggested_name
 
 _HEADER = re.compile(r"^\s*\[\[?\s*([^\[\]]+?)\s*\]\]?\s*(#.*)?$")
 
@@ -131,9 +131,9 @@ def add(
     if any(g.name == group and name in g.dependencies for g in project.groups):
         raise ConfigError(f"{where}: already a dependency")
     parsed = parse_source(source, project.root)
-    if develop and not isinstance(parsed, LocalPath):
+    if develop and develop_path(source, project.root) is None:
         raise ConfigError(f"{where}: develop = true is for local paths, not {source!r}")
-    if isinstance(parsed, IndexPackage):
+    if isinstance(parsed, IndexPackage) and not develop:
         rename_to_init = True  # index packages lay themselves out; the flag is Belay's default
     value: Any = source
     if develop or rename_to_init is False:

@@ -11,7 +11,7 @@ from attrs import define, field
 
 from ..errors import ConfigError
 from .cache import cached, store
-from .download import Fetcher, check_parses, sha256, unpack
+from .download import Fetcher, check_parses, redirect, sha256, unpack
 from .errors import IntegrityError, LockError, PackageError
 from .lock import Lock, LockedDependency, LockedFile, read_lock, write_lock
 from .models import DependencySource
@@ -135,7 +135,7 @@ class _Run:
         url, commit = file.url[len("git+") :].rsplit("@", 1)
         with tempfile.TemporaryDirectory(prefix="belay-git-") as temporary:
             run_git("init", "-q", temporary)
-            run_git("fetch", "-q", "--depth", "1", url, commit, cwd=Path(temporary))
+            run_git("fetch", "-q", "--depth", "1", redirect(url, self.fetcher.hosts), commit, cwd=Path(temporary))
             return unpack(run_git("archive", "--format=tar", commit, cwd=Path(temporary)), url, strip=False)
 
     def stage(

@@ -48,6 +48,11 @@ class Project:
         return self.root / self.config.dependencies_path
 
     @property
+    def package_folder(self) -> Optional[Path]:
+        """The project's own package (``<root>/<name>``, synced to ``/<name>`` by ``belay install``), if named."""
+        return self.root / self.config.name if self.config.name else None
+
+    @property
     def lock_path(self) -> Path:
         """``belay.lock`` next to pyproject.toml."""
         return self.root / LOCK_FILE

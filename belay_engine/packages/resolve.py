@@ -11,12 +11,12 @@ from typing import Optional
 from attrs import define, field, frozen
 
 from ..sync.discover import discover
-from .download import Fetcher, NotFound, check_short_hash, unpack
+from .download import Fetcher, NotFound, check_short_hash, redirect, unpack
 from .errors import DownloadError, PackageError, PackageNotFoundError
 from .lock import LockedFile, Resolved
 from .mip import MipPackage, MipResolver
 from .models import DependencySource
-from .sources import FileUrl, GitClone, IndexPackage, LocalPath, PackageJsonUrl, RepoPath, parse_source
+from .sources import FileUrl, GitClone, IndexPackage, LocalPath, PackageJsonUrl, RepoPath, develop_path, parse_source
 
 _COMMIT = re.compile(r"^[0-9a-f]{40}$")
 GIT_TIMEOUT = 120.0
@@ -104,6 +104,12 @@ class Resolver:
         result = Resolution()
         for spec in sources:
             if spec.develop:
+                path = develop_path(spec.uri, self.root)
+                if path is None:
+                    raise PackageError(f"{name}: develop = true needs a local path, not {spec.uri!r}")
+                if not path.exists():
+                    raise PackageNotFoundError(f"{name}: {path} does not exist ({spec.uri})")
+                result.resolved.append(Resolved(source=spec.uri))
                 continue
             self._source(name, spec, parse_source(spec.uri, self.root), result)
         return result
@@ -203,7 +209,7 @@ class Resolver:
         with tempfile.TemporaryDirectory(prefix="belay-git-") as temporary:
             work = Path(temporary)
             run_git("init", "-q", str(work))
-            run_git("fetch", "-q", "--depth", "1", source.url, source.ref, cwd=work)
+            run_git("fetch", "-q", "--depth", "1", redirect(source.url, self.fetcher.hosts), source.ref, cwd=work)
             commit = run_git("rev-parse", "FETCH_HEAD^{commit}", cwd=work).decode().strip()
             archive = run_git("archive", "--format=tar", commit, cwd=work)
         members = unpack(archive, source.url, strip=False)

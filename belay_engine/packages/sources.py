@@ -231,6 +231,16 @@ def parse_source(uri: str, root: Optional[Path] = None) -> Source:
     return LocalPath(path)
 
 
+def develop_path(uri: str, root: Optional[Path] = None) -> Optional[Path]:
+    """The local path a ``develop = true`` source names (a bare word is a folder here), or None for a URL."""
+    source = parse_source(uri, root)
+    if isinstance(source, LocalPath):
+        return source.path
+    if isinstance(source, IndexPackage) and not uri.startswith("mip:"):
+        return (root or Path.cwd()) / uri
+    return None
+
+
 def suggested_name(source: Source) -> str:
     """The package name `source` suggests, sanitised into an identifier where it can be."""
     if isinstance(source, IndexPackage):

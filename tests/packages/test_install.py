@@ -500,3 +500,24 @@ only2 = "*"
     missing = write_project(project_dir, '[tool.belay.dependencies]\nnothere = "*"\n')
     with pytest.raises(PackageError, match=r"package 'nothere' version latest is in no index \(https://micropython"):
         install(missing)
+
+
+def test_a_develop_dependency_must_be_an_existing_local_path(server, project_dir):
+    project = write_project(project_dir, '[tool.belay.dependencies]\nlive = {uri = "nowhere", develop = true}\n')
+    with pytest.raises(PackageError, match=r"live: .*nowhere does not exist"):
+        install(project)
+    remote = write_project(project_dir, '[tool.belay.dependencies]\nlive = {uri = "github:u/r/x.py", develop = true}\n')
+    with pytest.raises(PackageError, match="develop = true needs a local path"):
+        install(remote)
+
+
+def test_git_urls_follow_belay_hosts_too(server, project_dir, bare_repo, monkeypatch):
+    mapping = json.loads(__import__("os").environ["BELAY_HOSTS"])
+    mapping["https://git.example.org/team"] = f"file://{bare_repo.parent}"
+    monkeypatch.setenv("BELAY_HOSTS", json.dumps(mapping))
+    project = write_project(
+        project_dir, '[tool.belay.dependencies]\nmirrored = "git+https://git.example.org/team/repo.git@v1#sub"\n'
+    )
+    install(project)
+    assert staged(project) == {"mirrored/x.py": "X = 1\n"}
+    assert read_lock(project.lock_path).find("main", "mirrored").files[0].url.startswith("git+https://git.example.org/")
