@@ -125,6 +125,16 @@ def package_tree(package: ModuleType, subfolders: tuple[str, ...]) -> dict[str, 
     return tree
 
 
+def _write_manifest(device: Any, dst: str, groups: dict[str, list[str]]) -> None:
+    folders = [dst[:i] for i in range(1, len(dst)) if dst[i] == "/"] + [dst.rstrip("/")]
+    device(
+        f"import os\nfor _belay_d in {folders!r}:\n try:\n  os.mkdir(_belay_d)\n except OSError:\n  pass\ndel _belay_d",
+        record=False,
+    )
+    data = json.dumps({"groups": {g: groups[g] for g in sorted(groups)}}, indent=1).encode()
+    write_file(device, f"{dst.rstrip('/')}/{MANIFEST}", data)
+
+
 def sync_dependencies(
     device: Any,
     *groups: Union[str, ModuleType],
@@ -159,8 +169,22 @@ def _sync_tree(
     mpy_cross_binary: Optional[str],
     progress_update: Optional[Callable[..., Any]],
 ) -> BoardSyncReport:
-    """Sync the union of `tree`'s groups, then remove what the manifest gives them (or gone groups) no more."""
+    """Sync the union of `tree`'s groups, then remove what the manifest gives them (or gone groups) no more.
+
+    The manifest is widened to the files about to be sent before the sync starts, so a sync cut short
+    leaves none of them unrecorded (and so never removed later).
+    """
     compiled = mpy_cross_binary is not None
+
+    def gone(group: str) -> bool:
+        return configured is not None and group not in configured and not group.startswith(PACKAGE_GROUP)
+
+    old = read_manifest(device, dst)
+    new = {g: paths for g, paths in old.items() if not gone(g) and g not in tree}
+    new.update({g: sorted(_board_name(p, compiled) for p in files) for g, files in tree.items()})
+    during = {g: sorted(set(old.get(g, [])) | set(new.get(g, []))) for g in {*old, *new}}
+    if during != old:
+        _write_manifest(device, dst, during)
     with tempfile.TemporaryDirectory(prefix="belay-lib-") as temporary:
         folder = Path(temporary)
         for files in tree.values():
@@ -177,17 +201,11 @@ def _sync_tree(
             mpy_cross_binary=mpy_cross_binary,
             progress_update=progress_update,
         )
-
-    def gone(group: str) -> bool:
-        return configured is not None and group not in configured and not group.startswith(PACKAGE_GROUP)
-
-    old = read_manifest(device, dst)
-    new = {g: paths for g, paths in old.items() if not gone(g) and g not in tree}
-    new.update({g: sorted(_board_name(p, compiled) for p in files) for g, files in tree.items()})
     wanted = {p for paths in new.values() for p in paths}
     stale = sorted({p for g, paths in old.items() if gone(g) or g in tree for p in paths} - wanted)
     _remove(device, dst, stale)
-    write_file(device, f"{dst.rstrip('/')}/{MANIFEST}", json.dumps({"groups": new}, indent=1).encode())
+    if new != during:
+        _write_manifest(device, dst, new)
     prefix = dst.rstrip("/")
     return BoardSyncReport(
         tuple(tree), tuple(f"{prefix}/{p}" for p in plan.uploads), tuple(f"{prefix}/{p}" for p in stale)

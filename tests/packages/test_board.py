@@ -122,3 +122,16 @@ def test_belay_030_form_syncs_subfolders_of_a_python_package(device, tmp_path, m
     report = device.sync_dependencies(module, "deps")
     assert report.removed == ("/lib/blink/__init__.py",)
     assert _lib(device) == [MANIFEST, "blink", "more.py"]
+
+
+def test_files_of_a_sync_cut_short_are_already_in_the_manifest(device, project, monkeypatch):
+    import belay_engine.packages.board as board
+
+    def cut_short(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(board, "sync", cut_short)
+    with pytest.raises(KeyboardInterrupt):
+        device.sync_dependencies(project=project)
+    manifest = json.loads(read_file(device, f"/lib/{MANIFEST}"))
+    assert manifest["groups"]["main"] == ["live/__init__.py", "ntptime.py", "sensor/__init__.py"]
