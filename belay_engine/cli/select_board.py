@@ -7,7 +7,6 @@ import sys
 from typing import Any, Optional
 
 from ..commands.terminal import raw_keys
-from ..transports import usb
 from .common import out, say
 
 COLUMNS = ("device", "vid", "pid", "serial_number", "manufacturer", "product", "location")
@@ -19,21 +18,21 @@ _UP, _DOWN, _ENTER, _QUIT_KEYS = (
 )
 
 
-def _cell(port: usb.UsbSpecifier, column: str) -> str:
+def _cell(port: Any, column: str) -> str:
     value = getattr(port, column)
     if value is None:
         return ""
     return f"{value:04x}" if column in ("vid", "pid") else str(value)
 
 
-def table_rows(ports: list[usb.UsbSpecifier]) -> list[str]:
+def table_rows(ports: list[Any]) -> list[str]:
     """A header and one line per port, numbered from 1, columns padded to their widest cell."""
     cells = [["#", *COLUMNS]] + [[str(i), *(_cell(p, c) for c in COLUMNS)] for i, p in enumerate(ports, 1)]
     widths = [max(len(row[i]) for row in cells) for i in range(len(cells[0]))]
     return ["  ".join(text.ljust(width) for text, width in zip(row, widths)).rstrip() for row in cells]
 
 
-def identifying_fields(port: usb.UsbSpecifier, ports: list[usb.UsbSpecifier]) -> dict[str, Any]:
+def identifying_fields(port: Any, ports: list[Any]) -> dict[str, Any]:
     """The fewest fields that tell `port` apart from the other `ports`: its serial number if unique, else ids."""
     serials = [p.serial_number for p in ports]
     if port.serial_number and serials.count(port.serial_number) == 1:
@@ -57,7 +56,7 @@ def _draw(rows: list[str], chosen: int, first: bool) -> None:
     sys.stderr.flush()
 
 
-def pick(ports: list[usb.UsbSpecifier], in_fd: int) -> int:
+def pick(ports: list[Any], in_fd: int) -> int:
     """The index of the port chosen with the arrow keys and Enter, or by its number.
 
     Raises
@@ -126,6 +125,8 @@ def select(*, blink: Optional[str] = None) -> int:
         LED pin to blink on the chosen board to be sure it is the one (a number or a name such as LED);
         without it you are asked.
     """
+    from ..transports import usb  # pydantic and pyserial's port listing load only for this command
+
     ports = usb.list_devices()
     if not ports:
         say("Detected no devices.")

@@ -5,11 +5,15 @@ from typing import Any, Callable, Optional, Sequence, Union
 
 from attrs import frozen
 
-from .. import packages as package_manager
+
+def _manager() -> Any:
+    from .. import packages  # pydantic models and the lock format load only when a package command runs
+
+    return packages
 
 
 def _project(project: Any) -> Any:
-    return project if project is not None else package_manager.load_project()
+    return project if project is not None else _manager().load_project()
 
 
 @frozen
@@ -47,7 +51,7 @@ def install(
         Belay's ``progress_update`` callback.
     """
     project = _project(project)
-    report = package_manager.install(project, groups=groups, frozen=frozen, progress=progress)
+    report = _manager().install(project, groups=groups, frozen=frozen, progress=progress)
     board_report = None if device is None else put_dependencies(device, groups, project=project, progress=progress)
     return Installed(report, board_report)
 
@@ -72,9 +76,7 @@ def put_dependencies(
     progress : callable, optional
         Belay's ``progress_update`` callback.
     """
-    return package_manager.sync_dependencies(
-        device, *(groups or ()), project=_project(project), progress_update=progress
-    )
+    return _manager().sync_dependencies(device, *(groups or ()), project=_project(project), progress_update=progress)
 
 
 def update(
@@ -91,7 +93,7 @@ def update(
     progress : callable, optional
         Belay's ``progress_update`` callback.
     """
-    return Installed(package_manager.update(_project(project), list(names) if names else None, progress=progress))
+    return Installed(_manager().update(_project(project), list(names) if names else None, progress=progress))
 
 
 @frozen
@@ -132,8 +134,8 @@ def add(
     """
     name, source = (name_or_source, source) if source is not None else (None, name_or_source)
     project = _project(project)
-    package_manager.add(project, name, source, group, develop=develop)
-    return Added(name or package_manager.infer_name(source), source, group or "main", project.pyproject)
+    _manager().add(project, name, source, group, develop=develop)
+    return Added(name or _manager().infer_name(source), source, group or "main", project.pyproject)
 
 
 @frozen
@@ -154,12 +156,12 @@ def clean(*, project: Any = None) -> Cleaned:
     project : Project, optional
         The project (default: the nearest pyproject.toml up from the current folder).
     """
-    return Cleaned(tuple(package_manager.clean(_project(project))))
+    return Cleaned(tuple(_manager().clean(_project(project))))
 
 
 def cache_info() -> Any:
     """Where the download cache is, how many entries and bytes it holds."""
-    return package_manager.cache_info()
+    return _manager().cache_info()
 
 
 @frozen
@@ -174,7 +176,7 @@ class CacheListing:
 
 def cache_list() -> CacheListing:
     """The names of the download cache's entries."""
-    return CacheListing(tuple(package_manager.cache_list()))
+    return CacheListing(tuple(_manager().cache_list()))
 
 
 @frozen
@@ -197,7 +199,7 @@ def cache_clear(prefix: Optional[str] = None) -> CacheCleared:
     prefix : str, optional
         Remove only entries whose name starts with this (default: all).
     """
-    return CacheCleared(package_manager.cache_clear(prefix), prefix)
+    return CacheCleared(_manager().cache_clear(prefix), prefix)
 
 
 @frozen
@@ -220,4 +222,4 @@ def new(path: Union[str, Path] = ".", name: Optional[str] = None) -> NewProject:
     name : str, optional
         Package name (default: from the folder's name, made importable).
     """
-    return NewProject(Path(package_manager.new_project(Path(path), name)))
+    return NewProject(Path(_manager().new_project(Path(path), name)))

@@ -279,11 +279,10 @@ def test_a_gone_board_and_a_missing_host_file_are_usage_errors(ip, tmp_path):
 
 
 def test_install_magic_passes_groups_and_frozen_to_the_package_manager(ip, monkeypatch, capsys):
-    from belay_engine.commands import package_commands
+    from belay_engine import packages as manager
 
     calls = []
     project = object()
-    manager = package_commands.package_manager
     monkeypatch.setattr(manager, "load_project", lambda: project)
     monkeypatch.setattr(manager, "install", lambda *a, **k: calls.append(("install", a, k)) or "staged")
     monkeypatch.setattr(manager, "sync_dependencies", lambda *a, **k: calls.append(("board", a, k)) or "on board")
