@@ -113,7 +113,7 @@ def add(
 
     The rest of the file is kept byte for byte: the line goes at the end of the group's dependencies table
     (made at the end of the file if there is none), and the result is checked to parse to the old contents
-    plus the new key. The source is fetched and checked first (into the cache, not staged), so one that does
+    plus the new key. The source is fetched and checked first (not staged), so one that does
     not work is never written; `install` stages it. Written as the plain source string (Belay's form, with
     ``rename_to_init`` on), or as an inline table for ``develop = true`` or ``rename_to_init = false``.
 
