@@ -70,6 +70,8 @@ def latency(
 ) -> None:
     """Time round trips of a tiny expression over the link (host and board both take part).
 
+    With --verbose each round trip is listed too.
+
     Parameters
     ----------
     count : int
