@@ -12,7 +12,7 @@ board's ``/lib`` (so ``import name`` works on the board and with that folder on 
 through a content-addressed cache (`cache_info`); belay.lock records every file's URL and SHA-256.
 """
 
-from .board import sync_dependencies
+from .board import staged_tree, sync_dependencies
 from .cache import cache_clear, cache_info, cache_list, cache_location
 from .edit import add, infer_name, new_project
 from .errors import (
@@ -58,6 +58,7 @@ __all__ = [
     "install",
     "load_project",
     "new_project",
+    "staged_tree",
     "sync_dependencies",
     "update",
 ]
