@@ -187,13 +187,17 @@ class Device(metaclass=DeviceMeta):
             if name not in replaced:
                 setattr(self, name, executor)
 
-        self._run_startup()
-        self.__pre_autoinit__()
-        for _, setup in sorted(autoinit, key=lambda item: item[0]):
-            setup()
-            self._belay_setup.autoinit.append(setup)
-        atexit.register(self.close)
-        self.__post_init__()
+        try:
+            self._run_startup()
+            self.__pre_autoinit__()
+            for _, setup in sorted(autoinit, key=lambda item: item[0]):
+                setup()
+                self._belay_setup.autoinit.append(setup)
+            atexit.register(self.close)
+            self.__post_init__()
+        except BaseException:
+            self._close_transport()  # a Device that failed to start has nobody to close its board
+            raise
 
     # -- class-level decorators (metadata only; instances replace these names with executors) ------
 
@@ -270,7 +274,11 @@ class Device(metaclass=DeviceMeta):
         self._pending_releases.clear()
         self._nonce = "".join(secrets.choice(_NONCE_ALPHABET) for _ in range(8))
         self._record_marker = self._nonce.encode()
-        self.implementation = Implementation.from_board_reply(self._install_helpers())
+        try:
+            self.implementation = Implementation.from_board_reply(self._install_helpers())
+        except BaseException:
+            self._close_transport()  # Ctrl-C or a failure while connecting: the link is not left open
+            raise
 
     def _install_helpers(self) -> tuple:
         """Install the board helpers, compiled as ``<belay>`` where the board has compile(); return the board facts.
