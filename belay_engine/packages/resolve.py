@@ -172,6 +172,8 @@ class Resolver:
             if package is not None:
                 mip.add(spec.uri, package=package)
                 self._mip_files(mip.order, result)
+                deps = mip.order[:-1]  # the package itself is recorded below, with its commit
+                result.resolved.extend(Resolved(source=p.location, version=p.version) for p in deps)
             elif source.path.endswith(".json"):
                 raise PackageNotFoundError(f"{source.raw_url(ref=commit)}: not found ({spec.uri})")
             else:

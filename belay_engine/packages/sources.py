@@ -191,12 +191,7 @@ def parse_source(uri: str, root: Optional[Path] = None) -> Source:
     if uri.startswith("mip:"):
         rest = uri[len("mip:") :]
         if rest.startswith(("github:", "gitlab:", "http://", "https://")):
-            source = parse_source(rest, root)
-            if isinstance(source, RepoPath) and not source.is_file:
-                return source  # its package.json is tried first, as for every repository folder
-            if isinstance(source, FileUrl):
-                return PackageJsonUrl(source.url)
-            return source
+            return parse_source(rest, root)  # a folder's package.json is tried first anyway
         name, version = _split_version(rest)
         if not _NAME.match(name):
             raise InvalidSourceError(f"{uri!r}: not a package name")
