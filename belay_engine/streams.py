@@ -95,6 +95,10 @@ class TaskStream:
         except PyboardException:
             self._set_waiting(False)
             if not self._interrupted:
+                # The board raised (in the generator, or a KeyboardInterrupt between two of its values): the
+                # generator is still kept there, maybe suspended; close it so its `finally` runs, then report.
+                self._settle_pause(repl)
+                self._close_on_board(repl)
                 raise
             # The board's KeyboardInterrupt from request_stop's Ctrl-C: a requested end, not an error.
             self._stop_on_request(repl)
@@ -194,7 +198,10 @@ class TaskStream:
                     self._interrupted = True
                 events.close()  # Ctrl-C and read to the prompt
         self._settle_pause(repl)
-        # Closing the generator runs its `finally` (a no-op when an interrupt ended it already).
+        self._close_on_board(repl)
+
+    def _close_on_board(self, repl: RawRepl) -> None:
+        """Forget the board's generator; closing it runs its `finally` (a no-op when it has ended already)."""
         repl.exec(f"(lambda g:g and g.close())(_belay.o.pop({self._key!r},None))".encode())
 
     def send(self, value: Any) -> Any:

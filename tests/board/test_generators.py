@@ -125,6 +125,7 @@ def test_generator_exception_is_raised_with_the_host_line(device):
         next(stream)
     line = broken.__wrapped__.__code__.co_firstlineno + 3
     assert f'File "{__file__}", line {line}, in broken' in str(info.value)
+    assert device("[k for k in _belay.o if type(k) is str]") == []  # the failed generator is not kept
     assert device("1") == 1
 
 

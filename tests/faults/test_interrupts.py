@@ -129,3 +129,33 @@ def test_ctrl_c_reaching_the_board_at_any_byte_of_a_call_raises_its_keyboard_int
             assert_clean_next_call(device, context)
         (board_root / "go").write_text("")
         assert waits(40) == "went on"
+
+
+def test_ctrl_c_reaching_the_board_at_any_byte_of_a_stream_ends_it_cleanly(device):
+    device("closed = 0")
+
+    @device.task
+    def count(n):
+        global closed
+        try:
+            for i in range(n):
+                yield i
+        finally:
+            closed += 1
+
+    read, _ = traffic(device, lambda: list(count(300)))
+    device("closed = 0")
+    for number, offset in enumerate(offsets("board-interrupt-stream", read), 1):
+        context = f"Ctrl-C after {offset} bytes read"
+        received, errors = [], []
+        wire(device, "read", offset, fault="ctrl-c")
+        try:
+            for value in count(300):
+                received.append(value)
+        except PyboardException as error:  # the Ctrl-C found the stream running; else it had ended
+            errors.append(error.exception_name)
+        assert errors in ([], ["KeyboardInterrupt"]), context
+        assert received == list(range(len(received))), context
+        assert device("closed") == number, context  # the generator's finally ran, whichever way it ended
+        assert device("[k for k in _belay.o if type(k) is str]") == [], context
+        assert_clean_next_call(device, context)
