@@ -12,6 +12,8 @@ import psutil
 import pytest
 
 HERE = Path(__file__).parent
+#: Seconds one fault test may take: each asserts its own tighter bounds, this catches a hang.
+TEST_TIMEOUT = 60
 #: Seconds a process that was killed or closed has to disappear before it counts as left behind.
 REAP_TIMEOUT = 10
 
@@ -24,6 +26,7 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if HERE in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.faults)
+            item.add_marker(pytest.mark.timeout(TEST_TIMEOUT))  # a hang is a failure, well before the default
 
 
 def descendants() -> dict:

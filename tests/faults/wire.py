@@ -9,8 +9,6 @@ from typing import Callable, Optional
 import psutil
 import pytest
 
-from belay_engine.errors import ConnectionLost
-
 #: Seconds a fault may take to surface as an exception: the device's control timeout plus a margin for load.
 BOUND = 20
 
@@ -137,6 +135,3 @@ def raises_within(exception, operation: Callable[[], object], seconds: float = B
     elapsed = time.monotonic() - start
     assert elapsed < seconds, f"{info.typename} came after {elapsed:.1f} s, past the {seconds} s bound"
     return info.value
-
-
-__all__ = ["BOUND", "ConnectionLost", "Tripwire", "kill_board", "raises_within", "traffic", "wire"]
