@@ -90,10 +90,30 @@ class PtyProcess:
             pass
         return False
 
-    def interrupt(self) -> None:
-        """Send SIGINT to the child (and only to it)."""
-        if self.process.poll() is None:
-            os.kill(self.pid, 2)
+    def interrupt_if_caught(self) -> bool:
+        """Send SIGINT only if the child catches it, and say whether it was sent.
+
+        The child is stopped while its handler is checked and the signal sent, so it cannot finish its code and
+        drop the handler in between (a SIGINT then would kill it); the signal is delivered when it continues.
+        """
+        if self.process.poll() is not None:
+            return False
+        try:
+            os.kill(self.pid, signal.SIGSTOP)
+        except ProcessLookupError:
+            return False
+        try:
+            # Wait, without reaping, until it has stopped (or exited meanwhile).
+            state = os.waitid(os.P_PID, self.pid, os.WSTOPPED | os.WEXITED | os.WNOWAIT)
+            if state is None or state.si_code != os.CLD_STOPPED or not self.catches_sigint():
+                return False
+            os.kill(self.pid, signal.SIGINT)  # pending until it continues, under the handler just seen
+            return True
+        except ChildProcessError:
+            return False
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGCONT)
 
     def close(self) -> None:
         """Kill the child by pid, reap it and release the PTY; a second call does nothing."""

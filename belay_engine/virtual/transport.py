@@ -323,11 +323,10 @@ class VirtualBoardTransport(Transport):
         # A board's UART turns Ctrl-C into KeyboardInterrupt only while MicroPython runs code (its interrupt
         # character is set); otherwise the byte is input like any other. The unix port catches SIGINT exactly
         # then: before that (still compiling) or after (finished), a SIGINT would kill it, so the byte goes in.
-        if self._busy() and self._process.catches_sigint():
-            # The port dies of a second SIGINT before it has handled the first; a board takes both as one.
-            if not self._sigint_unanswered:
-                self._sigint_unanswered = True
-                self._process.interrupt()
+        if self._busy() and self._sigint_unanswered:
+            return  # the port dies of a second SIGINT before it has handled the first; a board takes both as one
+        if self._busy() and self._process.interrupt_if_caught():
+            self._sigint_unanswered = True
             return
         if self._mode == _PASTE:
             # Ctrl-C ends a raw paste: the board answers as for code that raised KeyboardInterrupt (three \x04).
