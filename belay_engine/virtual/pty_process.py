@@ -6,6 +6,7 @@ import pty
 import select
 import signal
 import subprocess
+import time
 import tty
 from collections.abc import Sequence
 from typing import Optional
@@ -21,6 +22,15 @@ def process_lost(process: subprocess.Popen, name: str, error: Optional[BaseExcep
         status = None
     how = "stopped answering" if status is None else f"exited with status {status}"
     return ConnectionLost(f"the {name} process (pid {process.pid}) {how}" + (f": {error}" if error else ""))
+
+
+#: x86_64 system calls the unix port makes only outside the garbage collector: read, write, poll, writev,
+#: select, nanosleep, clock_nanosleep, pselect6, ppoll (the virtual board runs on x86_64 Linux only).
+SAFE_SYSCALLS = frozenset({0, 1, 7, 20, 23, 35, 230, 270, 271})
+#: How many times to look for the child in such a call before interrupting it wherever it is, and how long
+#: to let it run between two looks: about 10 ms in all, far below a person's reaction to Ctrl-C.
+SAFE_POINT_LOOKS = 10
+SAFE_POINT_INTERVAL = 0.001
 
 
 class PtyProcess:
@@ -93,27 +103,43 @@ class PtyProcess:
     def interrupt_if_caught(self) -> bool:
         """Send SIGINT only if the child catches it, and say whether it was sent.
 
-        The child is stopped while its handler is checked and the signal sent, so it cannot finish its code and
-        drop the handler in between (a SIGINT then would kill it); the signal is delivered when it continues.
+        The child is stopped while it is looked at and the signal sent, so it cannot finish its code and drop
+        its handler in between (a SIGINT then would kill it); the signal is delivered when it continues. The
+        unix port raises KeyboardInterrupt straight from its signal handler, wherever the code is: caught inside
+        the garbage collector, that leaves the heap locked for good. So the signal goes preferably while the
+        child waits in a system call that never runs with the heap locked (writing output, reading input,
+        sleeping); code that makes none is interrupted wherever it is after a few looks.
         """
-        if self.process.poll() is not None:
-            return False
-        try:
-            os.kill(self.pid, signal.SIGSTOP)
-        except ProcessLookupError:
-            return False
-        try:
-            # Wait, without reaping, until it has stopped (or exited meanwhile).
-            state = os.waitid(os.P_PID, self.pid, os.WSTOPPED | os.WEXITED | os.WNOWAIT)
-            if state is None or state.si_code != os.CLD_STOPPED or not self.catches_sigint():
+        for attempt in range(SAFE_POINT_LOOKS):
+            if self.process.poll() is not None:
                 return False
-            os.kill(self.pid, signal.SIGINT)  # pending until it continues, under the handler just seen
-            return True
-        except ChildProcessError:
+            try:
+                os.kill(self.pid, signal.SIGSTOP)
+            except ProcessLookupError:
+                return False
+            try:
+                # Wait, without reaping, until it has stopped (or exited meanwhile).
+                state = os.waitid(os.P_PID, self.pid, os.WSTOPPED | os.WEXITED | os.WNOWAIT)
+                if state is None or state.si_code != os.CLD_STOPPED or not self.catches_sigint():
+                    return False
+                if attempt == SAFE_POINT_LOOKS - 1 or self._waits_in_a_safe_call():
+                    os.kill(self.pid, signal.SIGINT)  # pending until it continues, under the handler just seen
+                    return True
+            except ChildProcessError:
+                return False
+            finally:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(self.pid, signal.SIGCONT)
+            time.sleep(SAFE_POINT_INTERVAL)  # let it run on to its next system call
+        return False
+
+    def _waits_in_a_safe_call(self) -> bool:
+        try:
+            with open(f"/proc/{self.pid}/syscall") as file:
+                number = file.read().split(maxsplit=1)[0]
+        except (OSError, IndexError):
             return False
-        finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGCONT)
+        return number.isdigit() and int(number) in SAFE_SYSCALLS
 
     def close(self) -> None:
         """Kill the child by pid, reap it and release the PTY; a second call does nothing."""
