@@ -5,27 +5,6 @@ import threading
 import pytest
 
 
-@pytest.fixture
-def guarded(device):
-    """A generator task that counts its values on the board and records its `finally` in `cleaned`."""
-    device("cleaned = False\nproduced = 0\ng = 'a user global'")
-
-    @device.task
-    def guarded(pause_ms):
-        import time
-
-        global cleaned, produced
-        try:
-            while True:
-                produced += 1
-                yield produced
-                time.sleep_ms(pause_ms)
-        finally:
-            cleaned = True
-
-    return guarded
-
-
 def _consume_in_thread(stream):
     received = []
     errors = []

@@ -127,26 +127,6 @@ def test_the_transport_reads_the_boards_version(device):
         assert repl.transport.board_version() == device.implementation.version
 
 
-@pytest.fixture
-def guarded(device):
-    device("cleaned = False\nproduced = 0")
-
-    @device.task
-    def guarded(pause_ms):
-        import time
-
-        global cleaned, produced
-        try:
-            while True:
-                produced += 1
-                yield produced
-                time.sleep_ms(pause_ms)
-        finally:
-            cleaned = True
-
-    return guarded
-
-
 def test_a_stream_read_on_a_thread_is_stopped_from_another(device, guarded):
     # The consumer thread waits in the link's read while this thread writes the stop: both use one socket.
     stream = guarded(0)
