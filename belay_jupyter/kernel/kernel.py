@@ -9,10 +9,9 @@ from ipykernel.kernelbase import Kernel
 from IPython.core.inputtransformer2 import TransformerManager
 from traitlets import Unicode
 
-from belay_engine import BelayException, ConnectionFailedError, Device, PyboardError, PyboardException
+from belay_engine import BelayException, ConnectionFailedError, Device, PyboardError, PyboardException, commands
 from belay_engine.cells import run_cell
 from belay_engine.tracebacks import SourceLocation
-from belay_engine.transports import notebook_port
 
 from .completion import completion_request, name_at
 from .exit_request import ExitRequest, exit_request
@@ -85,15 +84,10 @@ class BelayKernel(Kernel):
         self.disconnect()
         if port is None and self._last_connection is not None:
             port, password = self._last_connection  # a cell reconnecting after the board went: the same board
-        port = notebook_port(port or self.port)
-        options = {} if password is None else {"password": password}
-        self.device = Device(port, **options)
-        self._last_connection = (port, password)
-        implementation = self.device.implementation
-        self.say(
-            f"Connected to {port}: {implementation.name} {'.'.join(map(str, implementation.version))} "
-            f"on {implementation.platform}\n"
-        )
+        connected = commands.connect(port or self.port, password=password, virtual_fallback=True)
+        self.device = connected.device
+        self._last_connection = (connected.port, password)
+        self.say(f"{connected}\n")
         return self.device
 
     def disconnect(self) -> None:

@@ -1,13 +1,17 @@
-"""Kernel magics: `%` lines of a cell run on the host, each one engine call; the rest of the cell goes to the board."""
+"""Kernel magics: `%` lines of a cell run on the host, each one engine command; the rest of the cell goes to the board.
+
+The file commands (``%sync %ls %cat %put %get %rm``) are built from the same table as the IPython extension's
+``%belay_*`` magics, so both offer the same options with the same help.
+"""
 
 import argparse
 import shlex
-from pathlib import Path
 from typing import Any, Callable
 
-from belay_engine import files
-from belay_engine.sync import sync
-from belay_engine.timing import time_on_board
+from belay_engine import commands
+from belay_engine.commands import package_commands
+from belay_engine.commands.docs import parameter_help, summary
+from belay_engine.commands.line_commands import FILE_COMMANDS, LineCommand
 
 from ..widgets.progress import TextProgress
 
@@ -25,26 +29,37 @@ def _parser(name: str, description: str) -> _Parser:
     return _Parser(prog=name, description=description, add_help=False)
 
 
+def file_command_parser(command: LineCommand) -> _Parser:
+    """The parser of a file command's `%` line, from the command table."""
+    parser = _parser(command.name, command.description)
+    command.add_arguments(parser)
+    return parser
+
+
+def _usage(parser: argparse.ArgumentParser) -> str:
+    return "%" + parser.format_usage().removeprefix("usage: ").strip()
+
+
 class KernelMagics:
     """The host-side magics of the Belay MicroPython kernel."""
 
     def __init__(self, kernel: Any):
         self.kernel = kernel
+        self.parsers: dict[str, _Parser] = {name: file_command_parser(c) for name, c in FILE_COMMANDS.items()}
+        self.parsers.update(connect=self._connect_parser(), install=self._install_parser())
+        self.parsers.update(timeit=self._timeit_parser(), latency=self._latency_parser(), reset=self._reset_parser())
         self.table: dict[str, tuple[Callable[[list[str]], None], str]] = {
-            "connect": (
-                self.connect,
-                "%connect PORT [--password PW]  connect to a board (virtual: for the virtual one)",
-            ),
+            "connect": (self.connect, f"{_usage(self.parsers['connect'])}  {summary(commands.connect)}"),
             "disconnect": (self.disconnect, "%disconnect  close the board connection"),
-            "reset": (self.reset, "%reset  soft-reset the board (globals cleared, files kept)"),
-            "info": (self.info, "%info  the connected board's implementation, version, platform and port"),
-            "sync": (self.sync, "%sync FOLDER [--dst /]  mirror a host folder onto the board (only changed files)"),
-            "ls": (self.ls, "%ls [PATH]  list a board folder"),
-            "cat": (self.cat, "%cat PATH  print a board file"),
-            "rm": (self.rm, "%rm PATH  remove a board file or empty folder"),
-            "put": (self.put, "%put LOCAL [REMOTE]  copy a host file to the board"),
-            "get": (self.get, "%get REMOTE [LOCAL]  copy a board file to the host"),
-            "timeit": (self.timeit, "%timeit STATEMENT  time a statement on the board itself"),
+            "reset": (self.reset, f"{_usage(self.parsers['reset'])}  {summary(commands.reset)}"),
+            "info": (self.info, f"%info  {summary(commands.info)}"),
+            **{
+                name: (self._file_magic(command), f"{_usage(self.parsers[name])}  {command.description}")
+                for name, command in FILE_COMMANDS.items()
+            },
+            "install": (self.install, f"{_usage(self.parsers['install'])}  {summary(package_commands.install)}"),
+            "timeit": (self.timeit, f"%timeit STATEMENT  {summary(commands.timeit)}"),
+            "latency": (self.latency, f"{_usage(self.parsers['latency'])}  {summary(commands.latency)}"),
             "lsmagic": (self.lsmagic, "%lsmagic  list these magics"),
         }
 
@@ -71,18 +86,58 @@ class KernelMagics:
         # %timeit takes its statement verbatim; the others take shell-like words.
         handler[0]([rest] if name == "timeit" else shlex.split(rest))
 
+    # -- parsers of the magics that are not file commands ------------------------------------------------
+
+    @staticmethod
+    def _connect_parser() -> _Parser:
+        parser = _parser("connect", summary(commands.connect))
+        helps = parameter_help(commands.connect)
+        parser.add_argument("port", nargs="?", default=None, help=helps["port"])
+        parser.add_argument("--password", default=None, help=helps["password"])
+        return parser
+
+    @staticmethod
+    def _install_parser() -> _Parser:
+        parser = _parser("install", summary(package_commands.install))
+        helps = parameter_help(package_commands.install)
+        parser.add_argument(
+            "--with", dest="groups", action="append", default=None, metavar="GROUP", help=helps["groups"]
+        )
+        parser.add_argument("--frozen", action="store_true", help=helps["frozen"])
+        return parser
+
+    @staticmethod
+    def _timeit_parser() -> _Parser:
+        return _parser("timeit", summary(commands.timeit))
+
+    @staticmethod
+    def _latency_parser() -> _Parser:
+        parser = _parser("latency", summary(commands.latency))
+        parser.add_argument("--count", "-c", type=int, default=10, help=parameter_help(commands.latency)["count"])
+        return parser
+
+    @staticmethod
+    def _reset_parser() -> _Parser:
+        parser = _parser("reset", summary(commands.reset))
+        parser.add_argument("--hard", action="store_true", help=parameter_help(commands.reset)["hard"])
+        return parser
+
     # -- the magics ------------------------------------------------------------------------------------
 
     @property
     def _device(self) -> Any:
         return self.kernel.device or self.kernel.connect()
 
+    def _say(self, result: Any) -> None:
+        text = str(result)
+        if text and not text.endswith("\n") and not isinstance(result, commands.FileContents):
+            text += "\n"  # a file is shown as it is, like cat
+        if text:
+            self.kernel.say(text)
+
     def connect(self, words: list[str]) -> None:
         """Connect to a board."""
-        parser = _parser("connect", "Connect to a board.")
-        parser.add_argument("port")
-        parser.add_argument("--password", default=None)
-        args = parser.parse_args(words)
+        args = self.parsers["connect"].parse_args(words)
         self.kernel.connect(args.port, args.password)
 
     def disconnect(self, words: list[str]) -> None:
@@ -91,70 +146,39 @@ class KernelMagics:
         self.kernel.say("Disconnected.\n")
 
     def reset(self, words: list[str]) -> None:
-        """Soft-reset the board."""
-        self._device.soft_reset()
-        self.kernel.say("Soft reset done: globals cleared, files kept.\n")
+        """Reset the board."""
+        args = self.parsers["reset"].parse_args(words)
+        self._say(commands.reset(self._device, args.hard))
 
     def info(self, words: list[str]) -> None:
-        """Print the board's implementation and port."""
+        """Print the board's link and implementation."""
         device = self._device
-        self.kernel.say(f"{device!r}\n{device.implementation}\n")
+        self._say(f"{device!r}\n{commands.info(device)}")
 
-    def sync(self, words: list[str]) -> None:
-        """Mirror a host folder onto the board."""
-        parser = _parser("sync", "Mirror a host folder onto the board.")
-        parser.add_argument("folder")
-        parser.add_argument("--dst", default="/")
-        args = parser.parse_args(words)
+    def _file_magic(self, command: LineCommand) -> Callable[[list[str]], None]:
+        def magic(words: list[str]) -> None:
+            args = self.parsers[command.name].parse_args(words)
+            progress = TextProgress(write=self.kernel.say) if command.reports_progress else None
+            self._say(command.call(self._device, args, progress))
+
+        return magic
+
+    def install(self, words: list[str]) -> None:
+        """Stage the project's dependencies and put them on the board."""
+        args = self.parsers["install"].parse_args(words)
         progress = TextProgress(write=self.kernel.say)
-        plan = sync(self._device, Path(args.folder).expanduser(), dst=args.dst, progress_update=progress)
-        self.kernel.say(
-            f"Synced {args.folder} to {args.dst}: {len(plan.uploads)} sent, {len(plan.remove_files)} removed.\n"
-        )
-
-    def ls(self, words: list[str]) -> None:
-        """List a board folder."""
-        path = words[0] if words else "/"
-        entries = files.list_dir(self._device, path)
-        self.kernel.say("".join(f"{e.name}/\n" if e.is_dir else f"{e.size:>10}  {e.name}\n" for e in entries))
-
-    def cat(self, words: list[str]) -> None:
-        """Print a board file."""
-        if len(words) != 1:
-            raise MagicError("usage: %cat PATH")
-        self.kernel.say(files.read_file(self._device, words[0]).decode("utf-8", "replace"))
-
-    def rm(self, words: list[str]) -> None:
-        """Remove a board file or empty folder."""
-        if len(words) != 1:
-            raise MagicError("usage: %rm PATH")
-        files.remove(self._device, words[0])
-
-    def put(self, words: list[str]) -> None:
-        """Copy a host file to the board."""
-        if len(words) not in (1, 2):
-            raise MagicError("usage: %put LOCAL [REMOTE]")
-        local = Path(words[0]).expanduser()
-        remote = words[1] if len(words) == 2 else "/" + local.name
-        data = local.read_bytes()
-        files.write_file(self._device, remote, data)
-        self.kernel.say(f"{local} -> {remote} ({len(data)} bytes)\n")
-
-    def get(self, words: list[str]) -> None:
-        """Copy a board file to the host."""
-        if len(words) not in (1, 2):
-            raise MagicError("usage: %get REMOTE [LOCAL]")
-        remote = words[0]
-        local = Path(words[1] if len(words) == 2 else Path(remote).name).expanduser()
-        data = files.read_file(self._device, remote)
-        local.write_bytes(data)
-        self.kernel.say(f"{remote} -> {local} ({len(data)} bytes)\n")
+        self._say(package_commands.install(self._device, groups=args.groups, frozen=args.frozen, progress=progress))
 
     def timeit(self, words: list[str]) -> None:
         """Time a statement on the board itself."""
         if not words or not words[0].strip():
             raise MagicError("usage: %timeit STATEMENT")
-        self.kernel.say(f"{time_on_board(self._device, words[0])}\n")
+        self._say(commands.timeit(self._device, words[0]))
+
+    def latency(self, words: list[str]) -> None:
+        """Time round trips over the link."""
+        args = self.parsers["latency"].parse_args(words)
+        self._say(commands.latency(self._device, args.count))
 
     def lsmagic(self, words: list[str]) -> None:
         """List the magics."""

@@ -5,6 +5,7 @@ from typing import Callable
 from IPython.core.magic import Magics, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
+from belay_engine.commands import FileContents
 from belay_engine.commands.line_commands import FILE_COMMANDS, LineCommand
 
 from ..widgets.progress import sync_progress
@@ -28,7 +29,8 @@ def _file_magic(command: LineCommand) -> Callable:
         parsed = parse_argstring(magic, line)
         device = self._devices.get(parsed.device)
         progress = sync_progress() if command.reports_progress else None
-        print(command.call(device, parsed, progress))
+        result = command.call(device, parsed, progress)
+        print(result, end="" if isinstance(result, FileContents) else "\n")  # a file is shown as it is, like cat
 
     magic.__name__ = magic.__qualname__ = PREFIX + command.name
     magic.__doc__ = command.description

@@ -35,3 +35,18 @@ def test_the_cli_file_commands_take_the_same_options():
         assert cli_command.help.startswith(summary(command.function).split("\n")[0][:40]), name
         signature_names = set(cli_command.default_command.__code__.co_varnames)
         assert set(_table_options(name)) <= signature_names, name
+
+
+def test_the_kernel_offers_the_magics_file_commands_with_the_same_options():
+    from belay_jupyter.kernel.kernel_magics import KernelMagics
+
+    kernel_magics = KernelMagics(kernel=None)
+    for name in FILE_COMMANDS:
+        assert name in kernel_magics.table, name
+        kernel_options = _options(kernel_magics.parsers[name])
+        magic_options = _options(getattr(FileMagics, f"belay_{name}").parser)
+        magic_options.pop("device")
+        assert kernel_options == magic_options, name
+        kernel_help = {a.dest: a.help for a in kernel_magics.parsers[name]._actions}
+        magic_help = {a.dest: a.help for a in getattr(FileMagics, f"belay_{name}").parser._actions}
+        assert {k: v for k, v in magic_help.items() if k in kernel_help} == kernel_help, name

@@ -249,7 +249,6 @@ def test_file_magics_list_print_copy_and_remove(ip, tmp_path, capsys):
         f"{local} -> /notes.txt (12 bytes)",
         "            notes.txt",  # the unix port gives no sizes in ilistdir
         "board notes",
-        "",
         f"/notes.txt -> {back} (12 bytes)",
         "Removed /notes.txt",
     ]
