@@ -1,5 +1,9 @@
 import time
 
+import pytest
+
+from tests.packages.conftest import server  # noqa: F401  (the package manager's stand-in hosts)
+
 from .conftest import TIMEOUT, board_pids_of, execute, reply_to, results_of, stdout_of, wait_for_output, without_ansi
 
 
@@ -178,3 +182,41 @@ def test_sync_magic_mirrors_a_host_folder(kernel, board_folder, tmp_path):
     assert "[1/1] main.py" in stdout_of(messages)  # progress while it runs
     assert "1 sent" in stdout_of(messages)
     assert (board_folder / "main.py").exists()
+
+
+def test_sync_magic_takes_the_options_of_the_ipython_magic(kernel, board_folder, tmp_path):
+    _, client = kernel
+    source = tmp_path / "project"
+    (source / "lib").mkdir(parents=True)
+    (source / "main.py").write_text("print( 'hi' )\n")
+    (source / "lib" / "util.py").write_text("X = 1\n")
+    reply, messages = execute(client, f"%sync {source} --dst /app --ignore lib --keep keep.txt --no-minify")
+    assert reply["content"]["status"] == "ok", reply["content"]
+    assert f"Synced {source} to /app: 1 sent" in stdout_of(messages)
+    assert (board_folder / "app" / "main.py").read_text() == "print( 'hi' )\n"
+    assert not (board_folder / "app" / "lib").exists()
+    reply, _ = execute(client, f"%sync {source} --frobnicate")
+    assert reply["content"]["status"] == "error"
+    assert "unrecognized arguments: --frobnicate" in reply["content"]["evalue"]
+
+
+@pytest.fixture
+def project_folder(server, tmp_path, monkeypatch):  # noqa: F811
+    """A project with one dependency on the stand-in hosts, as the kernel's working folder."""
+    server.put("https://example.com/drivers/sensor.py", b"VALUE = 1\n")
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "pyproject.toml").write_text(
+        '[tool.belay.dependencies]\nsensor = "https://example.com/drivers/sensor.py"\n'
+    )
+    monkeypatch.chdir(folder)  # the kernel starts after this, in this folder
+    return folder
+
+
+def test_install_magic_puts_the_project_dependencies_on_the_board(project_folder, kernel, board_folder):
+    _, client = kernel
+    reply, messages = execute(client, "%install")
+    assert reply["content"]["status"] == "ok", reply["content"]
+    assert "groups main on the board" in stdout_of(messages)
+    _, messages = execute(client, "import sensor\nsensor.VALUE")
+    assert results_of(messages) == ["1"]
