@@ -585,16 +585,23 @@ class Device(metaclass=DeviceMeta):
         try:
             repl = self._repl
             if repl is None:
-                raise ConnectionLost("the device is closed; create a new Device or call reconnect()")
-            while self._abandoned:
-                self._abandoned.pop()()
-            active = self._streaming()
-            if active is not None and active is not stream:
-                active._pause(repl)
-            if self._pending_releases:
-                ids, self._pending_releases = self._pending_releases, []
-                repl.exec(f"_belay.d({','.join(map(repr, ids))})".encode())
-            yield repl
+                raise ConnectionLost(
+                    "the link to the board is closed (closed or lost); call reconnect() or make a new Device"
+                )
+            try:
+                while self._abandoned:
+                    self._abandoned.pop()()
+                active = self._streaming()
+                if active is not None and active is not stream:
+                    active._pause(repl)
+                if self._pending_releases:
+                    ids, self._pending_releases = self._pending_releases, []
+                    repl.exec(f"_belay.d({','.join(map(repr, ids))})".encode())
+                yield repl
+            except ConnectionLost:
+                # The board is gone or rebooted (its helpers with it): no later call may run on what is left.
+                self._close_transport()
+                raise
         finally:
             self._lock_owner = None
             self._lock.release()

@@ -65,3 +65,16 @@ def test_a_board_that_resets_itself_mid_stream_ends_it_with_connection_lost(devi
         yield from range(n)
 
     assert list(count(100)) == list(range(100))
+
+
+def test_after_a_boards_own_soft_reboot_no_call_runs_until_reconnect(device):
+    # What a real board sends when its code calls machine.soft_reset(): the reply's two ends, then the reboot
+    # banner. The link stays open, but the board's helpers are gone with its RAM.
+    device("state = 'before'")
+    reboot = "import sys\nsys.stdout.write('\\x04\\x04MPY: soft reboot\\r\\n')"
+    raises_within(ConnectionLost, lambda: device(reboot, record=False))
+    error = raises_within(ConnectionLost, lambda: device("1 + 1"), seconds=5)
+    assert "reconnect()" in str(error)
+    device.reconnect()
+    assert device("state") == "before"
+    assert device("1 + 1") == 2
