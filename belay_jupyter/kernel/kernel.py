@@ -131,8 +131,9 @@ class BelayKernel(Kernel):
         except (ConnectionFailedError, PyboardError) as error:
             self.disconnect()  # reconnect on the next cell
             return self._error(type(error).__name__, str(error), [f"{type(error).__name__}: {error}"])
-        except (MagicError, BelayException, OSError) as error:
-            return self._error(type(error).__name__, str(error), [f"{type(error).__name__}: {error}"])
+        except (MagicError, *commands.USER_ERRORS) as error:  # the user's to fix: one line, no host traceback
+            message = commands.user_message(error)
+            return self._error(type(error).__name__, message, [f"{type(error).__name__}: {message}"])
         except Exception as error:  # a bug on the host: still answer, or the front end waits for ever
             self.log.exception("the cell failed on the host")
             host_traceback = traceback.format_exception(type(error), error, error.__traceback__)

@@ -220,3 +220,12 @@ def test_install_magic_puts_the_project_dependencies_on_the_board(project_folder
     assert "groups main on the board" in stdout_of(messages)
     _, messages = execute(client, "import sensor\nsensor.VALUE")
     assert results_of(messages) == ["1"]
+
+
+def test_a_user_error_in_a_magic_is_one_line(kernel, tmp_path):
+    _, client = kernel
+    for line in [f"%sync {tmp_path / 'missing'}", f"%put {tmp_path / 'missing.txt'}", "%connect /dev/ttyNOPE"]:
+        reply, _ = execute(client, line)
+        assert reply["content"]["status"] == "error", line
+        assert len(reply["content"]["traceback"]) == 1, reply["content"]["traceback"]
+        assert "missing" in reply["content"]["evalue"] or "ttyNOPE" in reply["content"]["evalue"]
