@@ -8,7 +8,7 @@ from cyclopts import Parameter
 
 from .. import commands
 from ..commands.terminal import terminal as terminal_session
-from .common import Password, Port, ProgressBar, Settings, board, documented_by, out, required, say, take_port
+from .common import Password, Port, ProgressBar, Settings, board, documented_by, on_board, out, required, say, take_port
 
 Patterns = Annotated[Optional[list[str]], Parameter(consume_multiple=True)]
 
@@ -39,8 +39,7 @@ def exec_(  # noqa: D103 (the docstring is the command's)
     port: Port = None, statement: Optional[str] = None, *, password: Password = None
 ) -> None:
     port, (statement,) = take_port(port, statement)
-    with board(port, password) as device:
-        out(commands.execute(device, required(statement, "STATEMENT")))
+    on_board(port, password, out, commands.execute, required(statement, "STATEMENT"))
 
 
 @documented_by(commands.run_file)
@@ -51,14 +50,12 @@ def run(  # noqa: D103 (the docstring is the command's)
     file = Path(required(file, "FILE"))
     if not file.is_file():
         raise FileNotFoundError(2, "No such file", str(file))
-    with board(port, password) as device:
-        out(commands.run_file(device, file))
+    on_board(port, password, out, commands.run_file, file)
 
 
 @documented_by(commands.info)
 def info(port: Port = None, *, password: Password = None) -> None:  # noqa: D103 (the docstring is the command's)
-    with board(port, password) as device:
-        out(commands.info(device))
+    on_board(port, password, out, commands.info)
 
 
 def latency(
@@ -92,8 +89,7 @@ def latency(
 
 def terminal(port: Port = None, *, password: Password = None) -> None:
     """Talk to the board's REPL from this terminal: keys go to the board as typed, Ctrl-] quits."""
-    with board(port, password) as device:
-        terminal_session(device)
+    on_board(port, password, say, terminal_session)
 
 
 @documented_by(commands.ls)
@@ -101,8 +97,7 @@ def ls(  # noqa: D103 (the docstring is the command's)
     port: Port = None, path: Optional[str] = None, *, password: Password = None
 ) -> None:
     port, (path,) = take_port(port, path)
-    with board(port, password) as device:
-        out(commands.ls(device, path or "/"))
+    on_board(port, password, out, commands.ls, path or "/")
 
 
 @documented_by(commands.cat)
@@ -124,8 +119,7 @@ def put(  # noqa: D103 (the docstring is the command's)
     local = required(local, "LOCAL")
     if not Path(local).is_file():
         raise FileNotFoundError(2, "No such file", local)
-    with board(port, password) as device:
-        say(commands.put(device, local, remote))
+    on_board(port, password, say, commands.put, local, remote)
 
 
 @documented_by(commands.get)
@@ -133,8 +127,7 @@ def get(  # noqa: D103 (the docstring is the command's)
     port: Port = None, remote: Optional[str] = None, local: Optional[str] = None, *, password: Password = None
 ) -> None:
     port, (remote, local) = take_port(port, remote, local)
-    with board(port, password) as device:
-        say(commands.get(device, required(remote, "REMOTE"), local))
+    on_board(port, password, say, commands.get, required(remote, "REMOTE"), local)
 
 
 @documented_by(commands.rm)
@@ -142,13 +135,11 @@ def rm(  # noqa: D103 (the docstring is the command's)
     port: Port = None, path: Optional[str] = None, *, password: Password = None
 ) -> None:
     port, (path,) = take_port(port, path)
-    with board(port, password) as device:
-        say(commands.rm(device, required(path, "PATH")))
+    on_board(port, password, say, commands.rm, required(path, "PATH"))
 
 
 @documented_by(commands.reset)
 def reset(  # noqa: D103 (the docstring is the command's)
     port: Port = None, *, hard: bool = False, password: Password = None
 ) -> None:
-    with board(port, password) as device:
-        say(commands.reset(device, hard))
+    on_board(port, password, say, commands.reset, hard)

@@ -80,14 +80,14 @@ def documented_by(command: Callable) -> Callable[[Callable], Callable]:
 
 def say(text: Any) -> None:
     """Status for the person at the terminal (stderr): announcements, summaries, progress."""
-    text = str(text)
+    text = "" if text is None else str(text)
     if text:
         print(text, file=sys.stderr, flush=True)
 
 
 def out(text: Any) -> None:
     """What the command was asked for (stdout), for scripts to read."""
-    text = str(text)
+    text = "" if text is None else str(text)
     if text:
         print(text, flush=True)
 
@@ -101,6 +101,12 @@ def board(port: Optional[str], password: Optional[str]) -> Iterator[Any]:
         yield connected.device
     finally:
         connected.device.close()
+
+
+def on_board(port: Optional[str], password: Optional[str], show: Callable[[Any], None], command: Callable, *args):
+    """Run `command` on the board at `port` with `args` and `show` its result (`out` or `say`)."""
+    with board(port, password) as device:
+        show(command(device, *args))
 
 
 def progress_shown() -> bool:

@@ -53,7 +53,11 @@ def test_terminal_passes_keys_and_output_and_ctrl_bracket_quits(root):
     child.expect("KeyboardInterrupt")
     child.expect(">>> ")
     child.send("\x1d")
-    assert _finish(child) == 0
+    child.expect("terminal restored")
+    assert "None" not in child.before  # nothing after the session but a newline
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
 
 
 def test_device_terminal_from_python_leaves_the_device_usable(root):
