@@ -44,6 +44,10 @@ def virtual_board(
         Telnet and WebREPL password.
     """
     from ..virtual.__main__ import main as serve
+    from .common import UsageProblem
+
+    if port is None and not any((tcp, telnet, rfc2217, webrepl)):
+        raise UsageProblem("give --port PATH and/or a network face (--tcp, --telnet, --rfc2217, --webrepl)")
 
     argv = ["--user", user, "--password", password]
     for option, value in [("--port", port), ("--root", root), ("--baud", baud)]:

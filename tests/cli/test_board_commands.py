@@ -189,3 +189,11 @@ def test_reset_and_kernel_install(root, tmp_path):
     assert installed.returncode == 0, installed.stderr
     spec = tmp_path / "prefix" / "share" / "jupyter" / "kernels" / "belay" / "kernel.json"
     assert '"belay_jupyter.kernel"' in spec.read_text()
+
+
+def test_virtual_board_without_a_port_or_face_is_a_usage_error():
+    result = belay("virtual-board")
+    assert result.returncode == 1
+    assert (
+        result.stderr.strip() == "error: give --port PATH and/or a network face (--tcp, --telnet, --rfc2217, --webrepl)"
+    )
