@@ -72,7 +72,9 @@ def test_ctrl_c_in_the_host_while_a_big_call_is_sent_runs_all_of_it_or_none(devi
         assert len(device(ASSIGNED)) == (150 if ran else 0), context
 
 
-def test_ctrl_c_in_the_host_at_any_byte_of_a_stream_closes_the_board_generator(device):
+@pytest.fixture
+def count(device):
+    """A generator task counting to n; the board global `closed` counts the times its `finally` ran."""
     device("closed = 0")
 
     @device.task
@@ -84,6 +86,10 @@ def test_ctrl_c_in_the_host_at_any_byte_of_a_stream_closes_the_board_generator(d
         finally:
             closed += 1
 
+    return count
+
+
+def test_ctrl_c_in_the_host_at_any_byte_of_a_stream_closes_the_board_generator(device, count):
     read, _ = traffic(device, lambda: list(count(200)))
     device("closed = 0")
     for number, offset in enumerate(offsets("interrupt-stream", read), 1):
@@ -131,18 +137,7 @@ def test_ctrl_c_reaching_the_board_at_any_byte_of_a_call_raises_its_keyboard_int
         assert waits(40) == "went on"
 
 
-def test_ctrl_c_reaching_the_board_at_any_byte_of_a_stream_ends_it_cleanly(device):
-    device("closed = 0")
-
-    @device.task
-    def count(n):
-        global closed
-        try:
-            for i in range(n):
-                yield i
-        finally:
-            closed += 1
-
+def test_ctrl_c_reaching_the_board_at_any_byte_of_a_stream_ends_it_cleanly(device, count):
     read, _ = traffic(device, lambda: list(count(300)))
     device("closed = 0")
     for number, offset in enumerate(offsets("board-interrupt-stream", read), 1):
