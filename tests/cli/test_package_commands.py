@@ -10,27 +10,35 @@ PYPROJECT = """\
 [tool.belay]
 name = "demo"
 
+[tool.belay.dependencies]
+greeting = "../sources/greeting.py"
+
 [tool.belay.group.dev]
 optional = true
+dependencies = { helper = { uri = "../sources/helper.py", develop = true } }
 """
 
 
 def _project(folder: Path) -> Path:
+    """A project with one installed dependency and one develop dependency in an optional group."""
+    sources = folder.parent / "sources"
+    sources.mkdir()
+    for name in ("greeting", "helper"):
+        (sources / f"{name}.py").write_text(f"WORD = {name!r}\n")
     folder.mkdir()
     (folder / "pyproject.toml").write_text(PYPROJECT)
-    for group, name in [("main", "greeting"), ("dev", "helper")]:
-        staged = folder / ".belay" / "dependencies" / group
-        staged.mkdir(parents=True)
-        (staged / f"{name}.py").write_text(f"WORD = {name!r}\n")
     return folder
 
 
-def test_run_a_local_micropython_with_every_staged_group_on_its_path(tmp_path):
+def test_run_a_local_micropython_with_every_dependency_group_on_its_path(tmp_path):
     project = _project(tmp_path / "demo")
     (project / "main.py").write_text("import greeting, helper, sys\nprint(greeting.WORD, helper.WORD)\nsys.exit(3)\n")
     env = belay_env(PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+    assert belay("install", "--host-only", "--with", "dev", env=env, cwd=project).returncode == 0
+    # A develop dependency is used where it lives: an edit shows at once, with no install in between.
+    (tmp_path / "sources" / "helper.py").write_text("WORD = 'edited helper'\n")
     result = belay("run", "micropython", "main.py", env=env, cwd=project)
-    assert result.stdout == "greeting helper\n"
+    assert result.stdout == "greeting edited helper\n"
     assert result.returncode == 3  # the program's own exit code
 
 
