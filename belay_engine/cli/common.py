@@ -11,6 +11,7 @@ from typing import Annotated, Any, Callable, Optional
 from cyclopts import Parameter
 
 from .. import commands
+from ..progress import ProgressCounts
 from ..transports import classify_port
 
 Port = Annotated[
@@ -122,7 +123,7 @@ class ProgressBar:
         from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 
         self.title = title
-        self._files = True
+        self.counts = ProgressCounts()
         self.progress = Progress(
             TextColumn("[bold]{task.description}"),
             BarColumn(),
@@ -142,20 +143,9 @@ class ProgressBar:
         advance_bytes: Optional[int] = None,
     ) -> None:
         """Take one progress report."""
-        changes: dict[str, Any] = {}
-        if description is not None:
-            changes["description"] = description
-        if total_bytes is not None:
-            self._files = False
-            changes["total"] = total_bytes
-        elif total is not None and self._files:
-            changes["total"] = total
-        if advance_bytes and not self._files:
-            changes["advance"] = advance_bytes
-        elif advance and self._files:
-            changes["advance"] = advance
-        if changes:
-            self.progress.update(self.task, **changes)
+        self.counts.update(description, total, advance, total_bytes, advance_bytes)
+        done, whole = self.counts.position()
+        self.progress.update(self.task, description=self.counts.description or self.title, total=whole, completed=done)
 
     def __enter__(self) -> "ProgressBar":
         self.progress.start()

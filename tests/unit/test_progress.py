@@ -66,3 +66,13 @@ def test_both_views_take_the_byte_keywords_the_sync_looks_for():
         assert {"description", "total", "advance", "total_bytes", "advance_bytes"} <= set(
             inspect.signature(view).parameters
         )
+
+
+def test_the_position_counts_bytes_where_the_sync_gives_them_else_files():
+    counts = ProgressCounts()
+    assert counts.position() == (0, None)
+    counts.update(description="Pushing: a.py", total=3, advance=1)
+    assert counts.position() == (1, 3)
+    counts.update(total_bytes=2048, advance_bytes=512)
+    counts.update(advance=1)
+    assert counts.position() == (512, 2048)
