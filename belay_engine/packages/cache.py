@@ -2,12 +2,12 @@
 
 import os
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Optional
 
 import platformdirs
 
+from .atomic_write import write_atomically
 from .download import sha256
 from .reports import CacheEntry, CacheInfo
 
@@ -45,14 +45,7 @@ def store(data: bytes) -> str:
     if path.is_file():
         return digest
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(path, data)
     return digest
 
 

@@ -1,13 +1,12 @@
 """Change a project's files: add a dependency to pyproject.toml (the rest kept byte for byte), lay out a project."""
 
 import keyword
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any, Optional
 
 from ..errors import ConfigError
+from .atomic_write import write_atomically
 from .download import Fetcher, check_parses
 from .lock import toml_value
 from .models import DependencySource
@@ -90,14 +89,7 @@ def _with_tables(data: dict[str, Any], keys: list[str]) -> dict[str, Any]:
 
 
 def _write_text(path: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(path, text.encode("utf-8"))
 
 
 def add(

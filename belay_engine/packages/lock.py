@@ -1,14 +1,13 @@
 """belay.lock: every dependency's sources as configured, what they resolved to, and each file's SHA-256."""
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from .atomic_write import write_atomically
 from .errors import LockError
 from .models import DependencySource
 from .project import read_toml
@@ -129,13 +128,5 @@ def render_lock(lock: Lock) -> str:
 def write_lock(path: Path, entries: Iterable[LockedDependency]) -> Lock:
     """Write the lock with `entries` (written aside, then renamed into place); the lock written."""
     lock = Lock(dependency=tuple(entries))
-    text = render_lock(lock)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".belay.lock.", suffix=".part")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as file:
-            file.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(path, render_lock(lock).encode("utf-8"))
     return lock
