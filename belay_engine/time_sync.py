@@ -63,19 +63,7 @@ class TimeSync:
         if self._reference_tick is None or self._reference_host_time is None:
             self._reference_tick, self._reference_host_time = raw_tick, host_time
             return raw_tick
-        elapsed = host_time - self._reference_host_time
-        expected = self._reference_tick + int(elapsed * 1000)
-        tolerance = BASE_TOLERANCE_MS + int(abs(elapsed) * 1000 * DRIFT_TOLERANCE)
-        candidate = raw_tick
-        if self.period is not None:
-            wraps = max(0, round((expected - raw_tick) / self.period))
-            candidate = raw_tick + wraps * self.period
-        if abs(candidate - expected) > tolerance:
-            raise DeviceResetDetected(
-                f"the board's clock reads {candidate} ms where {expected} ms (±{tolerance}) was expected: "
-                "the board was reset or its clock jumped"
-            )
-        return candidate
+        return self.unwrap_within(raw_tick, host_time, host_time)
 
     def update_offset(self, raw_tick: int, host_mid: float) -> float:
         """Fold one sample (the tick, and the host time halfway through its round trip) into the offset.
@@ -115,8 +103,9 @@ class TimeSync:
             nearby = [raw_tick + n * self.period for n in (turns - 1, turns, turns + 1) if n >= 0]
             candidate = min(nearby, key=lambda tick: (max(low - tick, tick - high, 0), -tick))  # nearest the interval
         if not low - tolerance <= candidate <= high + tolerance:
+            expected = f"{low}" if low == high else f"{low}-{high}"
             raise DeviceResetDetected(
-                f"the board's clock reads {candidate} ms where {low}-{high} ms (±{tolerance}) was expected: "
+                f"the board's clock reads {candidate} ms where {expected} ms (±{tolerance}) was expected: "
                 "the board was reset or its clock jumped"
             )
         return candidate
