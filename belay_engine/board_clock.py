@@ -46,7 +46,7 @@ class BoardClock:
         if name == "circuitpython":
             self.sync.ticks_max = (1 << 29) - 1
         else:
-            self.sync.ticks_max = self.device._execute("_belay.r(__import__('time').ticks_add(0,-1))")
+            self.sync.ticks_max = self.device.session.run("_belay.r(__import__('time').ticks_add(0,-1))")
         self._ticks_max_generation = self.device.generation
 
     def sync_time(self, samples: int = 10) -> float:
@@ -59,7 +59,7 @@ class BoardClock:
         steady = 0
         for index in range(max(1, samples)):
             before = time.time()
-            tick = self.device._execute(f"_belay.r({TICKS})")
+            tick = self.device.session.run(f"_belay.r({TICKS})")
             after = time.time()
             measured.append((tick, before, after))
             best = min(end - start for _, start, end in measured)
@@ -97,7 +97,7 @@ class BoardClock:
         """A board expression streaming ``(value, tick)`` pairs from the generator `call` makes."""
         if self._generator_generation != self.device.generation:
             source = importlib.resources.files("belay_engine.board").joinpath("timed_generator.py").read_text()
-            self.device._execute(minify(source))
+            self.device.session.run(minify(source))
             self._generator_generation = self.device.generation
         return f"_belay_tg({call})"
 

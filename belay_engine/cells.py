@@ -3,10 +3,11 @@
 import ast
 import io
 import tokenize
-from typing import Any, Optional, TextIO
+from typing import Optional, TextIO
 
 from attrs import frozen
 
+from .session import Session
 from .tracebacks import SourceLocation
 
 
@@ -61,14 +62,14 @@ def show_last_expression(code: str) -> str:
 
 
 def run_cell(
-    device: Any, code: str, *, stream_out: Optional[TextIO] = None, location: Optional[SourceLocation] = None
+    session: Session, code: str, *, stream_out: Optional[TextIO] = None, location: Optional[SourceLocation] = None
 ) -> CellResult:
-    """Run a whole cell on `device` like the Python REPL: statements run, a last bare expression is shown.
+    """Run a whole cell on the board like the Python REPL: statements run, a last bare expression is shown.
 
     Parameters
     ----------
-    device : Device
-        The board.
+    session : Session
+        The board's connection (``device.session``).
     code : str
         The cell's source.
     stream_out : TextIO, optional
@@ -81,5 +82,5 @@ def run_cell(
     PyboardException
         The cell raised on the board.
     """
-    value = device._execute(show_last_expression(code), stream_out=stream_out, module=location)
+    value = session.run(show_last_expression(code), stream_out=stream_out, module=location)
     return CellResult(value if isinstance(value, str) else None)

@@ -77,16 +77,18 @@ class ProxyObject:
     """
 
     def __init__(self, device: Any, name: str, delete: bool = True):
+        session = device.session
         object.__setattr__(self, "_belay_device", device)
+        object.__setattr__(self, "_belay_session", session)
         object.__setattr__(self, "_belay_target_name", name)
         object.__setattr__(self, "_belay_delete", delete)
-        object.__setattr__(self, "_belay_generation", device.generation)
+        object.__setattr__(self, "_belay_generation", session.generation)
 
     # -- plumbing -----------------------------------------------------------------------------------
 
     def _belay_eval(self, expression: str) -> Any:
         device = object.__getattribute__(self, "_belay_device")
-        if object.__getattribute__(self, "_belay_generation") != device.generation:
+        if _stale(self):
             raise ConnectionLost(
                 f"{object.__getattribute__(self, '_belay_target_name')} belonged to the board before a reset or "
                 "reconnect; create a new proxy"
@@ -128,8 +130,8 @@ class ProxyObject:
             return
         name = object.__getattribute__(self, "_belay_target_name")
         if name.startswith("_belay.o["):
-            device = object.__getattribute__(self, "_belay_device")
-            device.release_later(int(name[9:-1]), object.__getattribute__(self, "_belay_generation"))
+            session = object.__getattribute__(self, "_belay_session")
+            session.release_later(int(name[9:-1]), object.__getattribute__(self, "_belay_generation"))
 
     # -- attributes ---------------------------------------------------------------------------------------
 
@@ -303,11 +305,19 @@ def proxy_object_lost(proxy: ProxyObject) -> Optional[str]:
     """Why the board object behind `proxy` is out of reach (its device closed, reset or reconnected), or None."""
     device = object.__getattribute__(proxy, "_belay_device")
     name = object.__getattribute__(proxy, "_belay_target_name")
-    if getattr(device, "_repl", True) is None:
+    try:
+        device.session  # noqa: B018 - raises for a closed device
+    except ConnectionLost:
         return f"the device of {name} is closed"
-    if object.__getattribute__(proxy, "_belay_generation") != device.generation:
+    if _stale(proxy):
         return f"{name} belonged to the board before a reset or reconnect"
     return None
+
+
+def _stale(proxy: ProxyObject) -> bool:
+    """Whether `proxy`'s board object went with its connection (closed, lost) or with a reset."""
+    session = object.__getattribute__(proxy, "_belay_session")
+    return session.closed or object.__getattribute__(proxy, "_belay_generation") != session.generation
 
 
 def _widget_frontend() -> bool:

@@ -1,7 +1,7 @@
 """Host iterators over generator tasks: values pushed by the board as it produces them, or stepped with send()."""
 
+import contextlib
 import threading
-import weakref
 from collections import deque
 from collections.abc import Generator
 from typing import Any, Optional, TextIO
@@ -11,6 +11,7 @@ from .output import OutputForwarder
 from .protocol.framing import ErrorOutput, Event, Finished, Output
 from .protocol.raw_repl import CTRL_C, RawRepl, Reply
 from .replies import NO_RESULT, PAUSED, YIELDED, parse_value, unexpected_record
+from .session import Session
 from .tracebacks import SourceLocation
 
 #: Read by the board's stream loop between two values: stop pushing, keep the generator.
@@ -32,7 +33,7 @@ class TaskStream:
 
     def __init__(
         self,
-        device: Any,
+        session: Session,
         key: str,
         call: str,
         *,
@@ -40,7 +41,7 @@ class TaskStream:
         stream_out: Optional[TextIO] = None,
         module: Optional[SourceLocation] = None,
     ):
-        self._device = device
+        self._session = session
         self._key = key
         self._next_code = f"_belay.s({key!r},{call})"
         self._trusted = trusted
@@ -52,7 +53,7 @@ class TaskStream:
         self._errors: list[bytes] = []
         self._paused = False
         self._done = False
-        self._generation = device.generation
+        self._generation = session.generation
         # request_stop / request_pause (any thread) and the consumer agree under this lock on whether the
         # consumer is inside this stream's exchange right now, so a control byte only ever lands there.
         self._control = threading.Lock()
@@ -71,10 +72,10 @@ class TaskStream:
                 return self._values.popleft()
             if self._done:
                 raise StopIteration
-            if self._generation != self._device.generation:
+            if self._session.closed or self._generation != self._session.generation:
                 self._done = True
                 raise ConnectionLost("the board was reset or reconnected; this generator no longer exists there")
-            with self._device._wire(self) as repl:
+            with self._session.hold(self) as repl:
                 self._fetch(repl)
             # No value yet: another thread paused the stream to make a call. The link goes to it first (the
             # device's lock is fair), then the loop takes the link back and resumes the board's generator.
@@ -132,10 +133,9 @@ class TaskStream:
 
     def _interrupt_if_still_waiting(self) -> None:
         with self._control:
-            repl = self._device._repl
-            if self._waiting and not self._interrupted and repl is not None:
+            if self._waiting and not self._interrupted and not self._session.closed:
                 self._interrupted = True
-                repl.transport.write(CTRL_C)
+                self._session.repl.transport.write(CTRL_C)
 
     def request_pause(self) -> None:
         """From another thread that needs the link: make the consumer's wait end by pausing the board's generator.
@@ -161,9 +161,9 @@ class TaskStream:
 
     def _send_control(self) -> None:
         """Write a requested pause byte into this stream's running exchange (with `_control` held)."""
-        repl = self._device._repl
-        if not self._waiting or repl is None:
+        if not self._waiting or self._session.closed:
             return
+        repl = self._session.repl
         if (self._stop_requested or self._pause_wanted) and not self._pause_sent and not self._interrupted:
             # Never after a Ctrl-C: the byte would be left on the REPL's input line once the exchange ended.
             self._pause_sent = True
@@ -185,7 +185,7 @@ class TaskStream:
         self._done = True
         events, self._events = self._events, None
         if events is not None:
-            self._device._active_stream = None
+            self._session.clear_active_stream()
             ended = events.finished
             if not ended and not self._interrupted:
                 self._send_pause_once(repl)
@@ -221,33 +221,31 @@ class TaskStream:
         """Stop the generator on the board (its ``finally`` runs) and drop what was buffered."""
         if self._done:
             return
-        with self._device._wire(self):
+        with self._session.hold(self):
             self._stop()
 
     def __del__(self) -> None:
         if self._done or (self._events is None and not self._paused):
             return
-        device = self._device
+        session = self._session
+        if session.closed or self._generation != session.generation:
+            return  # the board's generator went with the connection or the reset
         # No I/O from the garbage collector unless the link is free right now; otherwise the next call does it.
-        if device._lock.acquire(blocking=False):
-            try:
-                if device._repl is not None and self._generation == device.generation:
-                    self._stop()
-            except Exception:
-                pass
-            finally:
-                device._lock.release()
-        else:
-            device._abandoned.append(self._stop)
+        with session.try_hold() as repl:
+            if repl is None:
+                session.abandon(self._stop)
+                return
+            with contextlib.suppress(Exception):  # the garbage collector has nobody to report to
+                self._stop()
 
     def _start(self, repl: RawRepl) -> None:
-        self._parser = self._device.record_parser()
+        self._parser = self._session.record_parser()
         with self._control:
             self._pause_wanted = self._pause_sent = False  # whoever wanted the link has had it: that is why this runs
         self._events = repl.execute(self._next_code.encode())
         self._next_code = f"_belay.s({self._key!r})"
         self._paused = False
-        self._device._active_stream = weakref.ref(self)
+        self._session.set_active_stream(self)
 
     def _take_output(self, data: bytes, strict: bool = True) -> None:
         """Values, the pause record and printed text from the board's stdout; other records raise if `strict`."""
@@ -269,15 +267,15 @@ class TaskStream:
         elif isinstance(event, Finished):
             self._output.write(self._parser.flush())
             self._events = None
-            self._device._active_stream = None
+            self._session.clear_active_stream()
             if not self._paused:
                 self._done = True
                 self._output.finish()
             if self._errors:
                 self._done = True
-                raise self._device.board_exception(b"".join(self._errors), self._module)
+                raise self._session.board_exception(b"".join(self._errors), self._module)
 
-    def _pause(self, repl: RawRepl) -> None:
+    def pause(self, repl: RawRepl) -> None:
         """Ask the board to stop pushing and keep the generator (called with the link held)."""
         self._send_pause_once(repl)
         while self._events is not None:
@@ -309,25 +307,25 @@ class TaskStream:
 
     def _stop(self) -> None:
         """Stop the board's generator and forget it and what was buffered (called with the link held)."""
-        self._halt(self._device._repl)
+        self._halt(self._session.repl)
         self._values.clear()
 
 
 def lockstep_stream(
-    device: Any, key: str, call: str, *, trusted: bool = False, stream_out: Optional[TextIO] = None
+    session: Session, key: str, call: str, *, trusted: bool = False, stream_out: Optional[TextIO] = None
 ) -> Generator[Any, Any, None]:
     """Step a board generator one value per round trip, so values sent with ``send()`` reach it."""
-    generation = device.generation
-    device._execute(f"_belay.o[{key!r}]={call}", stream_out=stream_out)
+    generation = session.generation
+    session.run(f"_belay.o[{key!r}]={call}", stream_out=stream_out)
     sent = None
     finished = False
     try:
         while True:
-            value = device._execute(f"_belay.x({key!r},{sent!r})", stream_out=stream_out, trusted=trusted)
+            value = session.run(f"_belay.x({key!r},{sent!r})", stream_out=stream_out, trusted=trusted)
             if value is NO_RESULT:
                 finished = True
                 return
             sent = yield value
     finally:
         if not finished:
-            device.release_later(key, generation)
+            session.release_later(key, generation)

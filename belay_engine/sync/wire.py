@@ -63,7 +63,7 @@ def encode(data: bytes, compress: bool) -> tuple[bytes, bool]:
 
 
 def send_file(
-    device: Any,
+    session: Any,
     final: str,
     data: bytes,
     *,
@@ -89,7 +89,7 @@ def send_file(
     ended = False
     # The board inflates and writes every file byte: a time limit by what it writes, not by what it receives.
     timeout = 10 + max(len(wire), len(data)) / SLOWEST_LINK
-    with device._wire() as repl:
+    with session.hold() as repl:
         events = repl.execute(code.encode(), timeout=timeout, stdin=wire[:sent])
         try:
             for event in events:
@@ -116,6 +116,6 @@ def send_file(
                 with suppress(ConnectionLost):  # the board is gone; the error on its way out says so
                     repl.clear_input_line()
     if errors:
-        raise device.board_exception(b"".join(errors))
+        raise session.board_exception(b"".join(errors))
     if on_sent is not None and reported < len(data):
         on_sent(len(data) - reported)
