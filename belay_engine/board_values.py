@@ -62,8 +62,8 @@ def encode(value: Any) -> str:
     source = board_source(value)
     if source is None:
         raise TypeError(
-            f"{type(value).__name__} value {_shown(value)} cannot be sent to the board: "
-            "its repr is not Python code (only proxies, literals and reprs that are code can)"
+            f"{type(value).__name__} value {_shown(value)} cannot be sent to the board: {_refusal(value, set())} "
+            "(only proxies, literals and reprs that are code can be sent)"
         )
     return source
 
@@ -80,6 +80,22 @@ def call_source(function: str, args: tuple = (), kwargs: Optional[dict] = None) 
     if kwargs:
         parts += [f"{key}={encode(value)}" for key, value in kwargs.items()]
     return f"{function}({','.join(parts)})"
+
+
+def _refusal(value: Any, seen: set[int]) -> str:
+    # Why a value has no board source, naming the innermost item of a container that is to blame.
+    seen.add(id(value))
+    kind = type(value)
+    items = [*value.keys(), *value.values()] if kind is dict else value if kind in (list, tuple, set) else ()
+    for item in items:
+        if id(item) in seen:
+            return "it holds itself"
+        if board_source(item) is None:
+            reason = _refusal(item, seen)
+            if reason.startswith("its "):
+                return f"it holds {type(item).__name__} value {_shown(item)}, whose repr is not Python code"
+            return reason
+    return "its repr is not Python code"
 
 
 def _shown(value: Any) -> str:
