@@ -7,6 +7,7 @@ from typing import Optional, TextIO
 
 from attrs import frozen
 
+from .board_calls import show_value
 from .session import Session
 from .tracebacks import SourceLocation
 
@@ -57,8 +58,7 @@ def show_last_expression(code: str) -> str:
     head = lines[start].encode("utf-8")[: last.col_offset].decode("utf-8")
     prefix = "".join(lines[:start])
     # Only the expression is wrapped; comments after it are dropped, earlier lines stay put.
-    # The extra parentheses keep a bare tuple (`a, b`) one argument.
-    return f"{prefix}{head}_belay.v(({ast.get_source_segment(code, last)}\n))\n"
+    return f"{prefix}{head}{show_value(ast.get_source_segment(code, last))}\n"
 
 
 def run_cell(

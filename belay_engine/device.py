@@ -6,6 +6,7 @@ from typing import Any, Optional, TextIO, Union
 
 from attrs import evolve
 
+from .board_calls import proxy_of_name
 from .board_clock import BoardClock
 from .board_code import board_source
 from .device_files import FileMethods
@@ -381,7 +382,7 @@ class Device(FileMethods, metaclass=DeviceMeta):
         return self(cmd, proxy=True, delete=delete, record=False)
 
     def _proxy_name(self, name: str) -> Any:
-        value = self.session.run(f"_belay.p({name},1)")
+        value = self.session.run(proxy_of_name(name))
         return ProxyObject(self, name, delete=False) if isinstance(value, ProxyReference) else value
 
     def define(self, name: str, source: str, location: SourceLocation, *, record: bool = True) -> None:

@@ -3,6 +3,7 @@
 import textwrap
 from typing import Any, Optional
 
+from .board_calls import proxy_of, result_of
 from .proxy import ProxyObject
 from .source import import_names, isexpression
 
@@ -41,5 +42,5 @@ def command_text(
         clock.ensure_synced()
         cmd = clock.timed_call(cmd) if isexpression(cmd) else f"{cmd}\n{clock.timed_call('None')}"
     elif isexpression(cmd):
-        cmd = f"_belay.{'p' if proxy else 'r'}(({cmd}\n))"  # parentheses keep `a, b` one value
+        cmd = proxy_of(cmd) if proxy else result_of(cmd)
     return cmd, timed, imported

@@ -6,26 +6,13 @@ import time
 from collections.abc import Generator, Iterable
 from typing import Any, Callable, Optional
 
+from . import board_calls
+from .board_values import call_source, encode
 from .errors import FeatureUnavailableError, NoMatchingExecuterError, PyboardException, SpecialFunctionNameError
 from .minify import minify as minify_code
-from .proxy import ProxyObject
 from .source import getsource, yield_value_is_used
 from .streams import TaskStream, lockstep_stream
 from .tracebacks import SourceLocation
-
-
-def board_literal(value: Any) -> str:
-    """Source text for `value` on the board: a proxy's target name, else the value's repr."""
-    if isinstance(value, ProxyObject):
-        return object.__getattribute__(value, "_belay_target_name")
-    return repr(value)
-
-
-def format_call(name: str, args: tuple, kwargs: dict) -> str:
-    """Board source for calling `name` with host arguments, e.g. ``f(1,'a',k=2)``."""
-    parts = [board_literal(arg) for arg in args]
-    parts += [f"{key}={board_literal(value)}" for key, value in kwargs.items()]
-    return f"{name}({','.join(parts)})"
 
 
 def timestamped(values: Any, clock: Any, sent_at: float) -> Generator[tuple[Any, Any], Any, None]:
@@ -112,7 +99,7 @@ class GlobalCodeExecutor(Executor):
         def run(*args: Any, **kwargs: Any) -> None:
             bound = signature.bind(*args, **kwargs)
             bound.apply_defaults()
-            assignments = ";".join(f"{key}={board_literal(value)}" for key, value in bound.arguments.items())
+            assignments = ";".join(f"{key}={encode(value)}" for key, value in bound.arguments.items())
             code = f"{assignments}\n{body}" if assignments else body
             location = SourceLocation(file, first_line, lines_added=1 if assignments else 0)
             try:
@@ -190,7 +177,7 @@ class TaskExecutor(Executor):
 
             @functools.wraps(f)
             def stream(*args: Any, **kwargs: Any) -> Any:
-                call = format_call(name, args, kwargs)
+                call = call_source(name, args, kwargs)
                 if return_time:
                     clock.ensure_synced()
                     call = clock.timed_generator(call)
@@ -205,9 +192,9 @@ class TaskExecutor(Executor):
         def call(*args: Any, **kwargs: Any) -> Any:
             if return_time:
                 clock.ensure_synced()
-                code = clock.timed_call(format_call(name, args, kwargs))
+                code = clock.timed_call(call_source(name, args, kwargs))
             else:
-                code = f"_belay.r({format_call(name, args, kwargs)})"
+                code = board_calls.result_of_call(call_source(name, args, kwargs))
             sent_at = time.time()
             result = device.run_recorded(code, record=record, trusted=trusted)
             return clock.stamped(result, sent_at) if return_time else result
@@ -230,9 +217,7 @@ class ThreadExecutor(Executor):
 
         @functools.wraps(f)
         def start(*args: Any, **kwargs: Any) -> None:
-            arguments = ",".join(board_literal(a) for a in args)
-            keywords = ",".join(f"{k!r}:{board_literal(v)}" for k, v in kwargs.items())
-            code = f"import _thread\n_thread.start_new_thread({name},({arguments}{',' if args else ''}),{{{keywords}}})"
+            code = f"import _thread\n_thread.start_new_thread({name},{encode(args)},{encode(kwargs)})"
             device.run_recorded(code, record=record, reconnect=False)
 
         return start

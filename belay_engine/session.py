@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Callable, Optional, TextIO, Union
 
-from .board_code import helper_install_code
+from . import board_calls
+from .board_code import helper_parts
 from .errors import BoardTimeoutError, ConnectionLost, NoAnswerError, PyboardError, PyboardException
 from .fair_lock import FairLock
 from .implementation import Implementation
@@ -19,7 +20,7 @@ from .protocol.raw_repl import RawRepl
 from .proxy import ProxyReference
 from .replies import NO_RESULT, PROXY, RESULT, YIELDED, RecordParser, parse_value
 from .source_map import SourceMap
-from .tracebacks import SourceLocation
+from .tracebacks import ENGINE_FILE, SourceLocation
 from .transports.base import Transport
 
 _NONCE_ALPHABET = string.ascii_letters + string.digits
@@ -116,7 +117,7 @@ class Session:
 
     def install_helpers(self) -> None:
         """Install the engine's board helpers (again, after a reset) and take the board facts they report."""
-        *facts, self.compiles = self.run(helper_install_code(self.nonce))
+        *facts, self.compiles = self.run(board_calls.install_helpers(helper_parts(), self.nonce, ENGINE_FILE))
         self.implementation = Implementation.from_board_reply(tuple(facts))
 
     # -- the link -------------------------------------------------------------------------------------
@@ -171,7 +172,7 @@ class Session:
                     active.pause(self.repl)
                 if self._pending_releases:
                     ids, self._pending_releases = self._pending_releases, []
-                    self.repl.exec(f"_belay.d({','.join(map(repr, ids))})".encode())
+                    self.repl.exec(board_calls.release(ids).encode())
                 yield self.repl
             except ConnectionLost:
                 self.close()

@@ -4,6 +4,7 @@ from typing import Optional
 
 from attrs import define, evolve, field
 
+from .board_calls import run_located
 from .errors import PyboardException
 from .source import function_spans
 from .tracebacks import SourceLocation, exception_name, map_traceback
@@ -43,8 +44,7 @@ class SourceMap:
         self.host_files.add(location.file)
         parts = code.split("\n", location.lines_added)
         body = parts.pop()
-        run = f"_belay.c({body!r},{location.file!r},{max(location.first_line, 1)})"
-        return "\n".join([*parts, run])
+        return "\n".join([*parts, run_located(body, location.file, location.first_line)])
 
     def exception(self, stderr: bytes, module: Optional[SourceLocation] = None) -> PyboardException:
         """The exception for a board traceback, with its frames mapped to host files and lines."""

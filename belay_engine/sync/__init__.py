@@ -13,6 +13,7 @@ from typing import Any, Callable, Optional, Union
 import pathspec
 from attrs import define, field
 
+from .. import board_calls
 from ..errors import ConnectionLost
 from ..minify import minify as minify_code
 from ..session import Session
@@ -87,7 +88,6 @@ def board_helpers(emitters: tuple[str, ...]) -> str:
 
 #: Boards with less free heap than this get the sync helpers (about 4.5 KB) for one sync at a time only.
 ROOMY_HEAP = 64 * 1024
-_HELPER_NAMES = ("st", "sd", "u", "mv", "rm", "mk", "fnv", "ue", "z", "sha")
 
 
 @define
@@ -116,9 +116,7 @@ def sync_helpers(session: Session) -> Iterator[BoardState]:
         state = _boards[session] = BoardState(session.generation)
     if not state.installed:
         code = minify_code(board_helpers(session.implementation.emitters))
-        state.inflates, state.sha256, free = session.run(
-            code + "_belay.r((_belay.z,_belay.sha,__import__('gc').mem_free()))\n"
-        )
+        state.inflates, state.sha256, free = session.run(code + board_calls.sync_facts() + "\n")
         state.roomy = free >= ROOMY_HEAP
         state.installed = True
     try:
@@ -134,11 +132,11 @@ def _remove_helpers(session: Session, state: BoardState) -> None:
     if not state.roomy and state.installed and state.generation == session.generation:
         state.installed = False
         with suppress(ConnectionLost):  # a board that is gone has freed them already
-            session.run("del " + ",".join(f"_belay.{name}" for name in _HELPER_NAMES))
+            session.run(board_calls.drop_sync_helpers())
 
 
 def tree_digest(entries: list[RemoteEntry], sha256: bool) -> str:
-    """The board's `_belay.sd` digest of a tree listing, computed on the host."""
+    """The board's digest of a tree listing (`board_calls.tree_digest`), computed on the host."""
     rows = sorted((e.path, int(e.is_dir), e.hash) for e in entries)
     text = "\n".join(f"{path}\x00{is_dir}\x00{digest}" for path, is_dir, digest in rows).encode()
     return hashlib.sha256(text).hexdigest()[:16] if sha256 else f"fnv{fnv1a32(text):08x}"
@@ -147,10 +145,10 @@ def tree_digest(entries: list[RemoteEntry], sha256: bool) -> str:
 def remote_tree(session: Session, state: BoardState, dst: str) -> list[RemoteEntry]:
     """The board's tree under `dst`: as the last sync left it if a short digest says so, else listed in full."""
     cached = state.trees.pop(dst, None)
-    if cached is not None and session.run(f"_belay.r(_belay.sd({dst!r}))") == tree_digest(cached, state.sha256):
+    if cached is not None and session.run(board_calls.tree_digest(dst)) == tree_digest(cached, state.sha256):
         return cached
     return [
-        RemoteEntry(path, bool(is_dir), digest) for path, is_dir, digest in session.run(f"_belay.r(_belay.st({dst!r}))")
+        RemoteEntry(path, bool(is_dir), digest) for path, is_dir, digest in session.run(board_calls.tree_hashes(dst))
     ]
 
 
@@ -215,7 +213,7 @@ def sync(
         leftovers = [e.path for e in remote if not e.is_dir and e.path.endswith(TEMPORARY_SUFFIX)]
         if leftovers:
             # Left by an interrupted upload: removed whatever `keep` says (a kept folder may hold one).
-            session.run(f"_belay.rm({[_board_path(dst, p) for p in leftovers]!r},[])")
+            session.run(board_calls.remove([_board_path(dst, p) for p in leftovers]))
             remote = [e for e in remote if e.path not in leftovers]
         delete = not single and keep_patterns is not None
         keep_spec = pathspec.GitIgnoreSpec.from_lines(keep_patterns or [])
@@ -223,14 +221,15 @@ def sync(
         if plan.remove_files or plan.remove_folders:
             _report(progress_update, description="Removing stale files...")
             session.run(
-                f"_belay.rm({[_board_path(dst, p) for p in plan.remove_files]!r},"
-                f"{[_board_path(dst, p) for p in plan.remove_folders]!r})"
+                board_calls.remove(
+                    [_board_path(dst, p) for p in plan.remove_files], [_board_path(dst, p) for p in plan.remove_folders]
+                )
             )
         targets = ([dst] if dst != "/" else []) + [_board_path(dst, p) for p in plan.make_folders]
         if targets:
             _report(progress_update, description="Creating remote directories...")
             prefixes = [dst[:i] for i in range(1, len(dst)) if dst[i] == "/"] if dst != "/" else []
-            session.run(f"_belay.mk({prefixes + targets!r})")
+            session.run(board_calls.make_dirs(prefixes + targets))
         by_bytes = _counts_bytes(progress_update)
         sizes = {"total_bytes": sum(len(files[p]) for p in plan.uploads)} if by_bytes else {}
         _report(progress_update, total=len(plan.uploads), **sizes)

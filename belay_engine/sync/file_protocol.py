@@ -10,6 +10,7 @@ from attrs import define, field
 
 if TYPE_CHECKING:
     from ..session import Session
+from ..board_calls import move_into_place
 
 TEMPORARY_SUFFIX = ".belay-tmp"
 
@@ -28,19 +29,7 @@ def rename_code(moves: list[tuple[str, str, int]]) -> str:
 
     A temporary of the wrong size (a board that could not write it all) is removed and the code raises.
     """
-    return (
-        "def _belay_moves(moves):\n"
-        " import os\n"
-        " for t,f,n in moves:\n"
-        "  if os.stat(t)[6]!=n:\n"
-        "   _belay.rm([t],[])\n"
-        "   raise OSError('the board wrote a short copy of '+f)\n"
-        "  _belay.mv(t,f)\n"
-        "try:\n"
-        f" _belay_moves({moves!r})\n"
-        "finally:\n"
-        " del _belay_moves\n"
-    )
+    return move_into_place(moves)
 
 
 @define
