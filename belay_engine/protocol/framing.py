@@ -65,6 +65,11 @@ class RawReplFramer:
         return self._state == _DONE
 
     @property
+    def acknowledged(self) -> bool:
+        """Whether the board has acknowledged the code (at once after a raw paste, which has no acknowledgement)."""
+        return self._state != _ACKNOWLEDGE
+
+    @property
     def running(self) -> bool:
         """Whether the board has acknowledged the code and not yet finished its stdout."""
         return self._state == _STDOUT

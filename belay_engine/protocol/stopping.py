@@ -32,7 +32,6 @@ class CodeStopper:
         self._framer = framer
         self._deadline = now + timeout
         self._next_ctrl_c = now + CTRL_C_REPEAT
-        self._ran = framer.running
         self._outgoing = [CTRL_C]
         #: Bytes after the reply's end, for whatever reads next.
         self.leftover = b""
@@ -71,14 +70,14 @@ class CodeStopper:
         elif now >= self._deadline:
             self.timed_out = True
             return
-        self._ran = self._ran or self._framer.running
-        if not self._framer.finished and self._repeats() and now >= self._next_ctrl_c:
+        if self._repeats() and now >= self._next_ctrl_c:
             self._outgoing.append(CTRL_C)
             self._next_ctrl_c = now + CTRL_C_REPEAT
 
     def _repeats(self) -> bool:
-        # Running, or never seen running (still reading or compiling the code): a Ctrl-C may still be needed.
-        return not self._framer.finished and (self._framer.running or not self._ran)
+        # Running, or not started (the board still reads or compiles the code): a Ctrl-C may still be needed.
+        framer = self._framer
+        return not framer.finished and (framer.running or not framer.acknowledged)
 
 
 class InterruptedSendRecovery:
