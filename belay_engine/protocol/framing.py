@@ -15,6 +15,7 @@ from typing import Union
 from attrs import frozen
 
 from ..errors import ConnectionLost
+from .control_bytes import ACKNOWLEDGEMENT, END_OF_OUTPUT, RAW_REPL_PROMPT, SOFT_REBOOT_MARKERS, TRACEBACK
 
 
 @frozen
@@ -41,10 +42,6 @@ class Finished:
 Event = Union[Output, ErrorOutput, Finished]
 
 _ACKNOWLEDGE, _STDOUT, _STDERR, _PROMPT, _DONE = range(5)
-#: What a board prints when code reset it (``machine.soft_reset()``, ``sys.exit()``) instead of the prompt.
-SOFT_REBOOT_MARKERS = (b"MPY: soft reboot", b"soft reboot")
-#: How the board's traceback (stderr) starts.
-TRACEBACK = b"Traceback (most recent call last):"
 
 
 class RawReplFramer:
@@ -56,7 +53,7 @@ class RawReplFramer:
         What the board sends before running the code (``b"OK"``, or ``b""`` after a raw paste).
     """
 
-    def __init__(self, acknowledgement: bytes = b"OK"):
+    def __init__(self, acknowledgement: bytes = ACKNOWLEDGEMENT):
         self._acknowledgement = acknowledgement
         self._state = _ACKNOWLEDGE if acknowledgement else _STDOUT
         self._pending = b""
@@ -66,6 +63,11 @@ class RawReplFramer:
     def finished(self) -> bool:
         """Whether the closing prompt has been seen."""
         return self._state == _DONE
+
+    @property
+    def acknowledged(self) -> bool:
+        """Whether the board has acknowledged the code (at once after a raw paste, which has no acknowledgement)."""
+        return self._state != _ACKNOWLEDGE
 
     @property
     def running(self) -> bool:
@@ -99,7 +101,7 @@ class RawReplFramer:
             self._state = _STDOUT
         while True:
             if self._state == _STDOUT:
-                end = data.find(b"\x04")
+                end = data.find(END_OF_OUTPUT)
                 if end < 0:
                     if data:
                         events.append(Output(data))
@@ -110,7 +112,7 @@ class RawReplFramer:
                 self._state = _STDERR
             if self._state == _STDERR:
                 # Held, not passed on: these bytes are stdout after all if no prompt follows their end.
-                end = data.find(b"\x04")
+                end = data.find(END_OF_OUTPUT)
                 if end < 0:
                     self._stderr += data
                     return events
@@ -122,7 +124,7 @@ class RawReplFramer:
                 self._pending = b""
                 if not data:
                     return events
-                if data[:1] == b">":
+                if data[:1] == RAW_REPL_PROMPT:
                     self._state = _DONE
                     if self._stderr:
                         events.append(ErrorOutput(self._stderr))
@@ -140,10 +142,10 @@ class RawReplFramer:
                     )
                 self._state = _STDERR
                 if self._stderr.startswith(TRACEBACK):
-                    self._stderr += b"\x04"  # printed in the exception's message: the traceback goes on
+                    self._stderr += END_OF_OUTPUT  # printed in the exception's message: the traceback goes on
                     continue
                 # The first \x04 was printed by the code: it and the held bytes are stdout; this \x04 may end it.
-                events.append(Output(b"\x04" + self._stderr))
+                events.append(Output(END_OF_OUTPUT + self._stderr))
                 self._stderr = b""
                 continue
             return events

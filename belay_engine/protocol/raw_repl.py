@@ -1,25 +1,31 @@
-"""The raw REPL over a Transport: enter and leave it, run code with streamed output, interrupt, soft reset."""
+"""The raw REPL over a Transport: enter and leave it, run code with streamed output, interrupt, soft reset.
 
-import struct
+`RawRepl` is the I/O driver: it writes what the Sans-I/O machines (`CodeSender`, `RawReplFramer`, `CodeStopper`,
+`InterruptedSendRecovery`) give it to send and passes them what it reads, all through one read path and its buffer.
+"""
+
 import time
 from collections import deque
 from typing import Callable, Optional
 
-from ..errors import BoardTimeoutError, ConnectionLost, ProtocolError, PyboardError
+from ..errors import BoardTimeoutError, ConnectionLost, PyboardError
 from ..transports.base import Transport
+from .control_bytes import (
+    CONTROL_BYTES,
+    CTRL_A,
+    CTRL_B,
+    CTRL_C,
+    CTRL_D,
+    FRIENDLY_PROMPT,
+    RAW_REPL_BANNER,
+    SOFT_REBOOT,
+)
 from .deadline import Deadline
 from .framing import ErrorOutput, Event, Finished, Output, RawReplFramer
+from .raw_paste import CodeSender
+from .stopping import CodeStopper, InterruptedSendRecovery
 
-RAW_REPL_BANNER = b"raw REPL; CTRL-B to exit\r\n>"
-SOFT_REBOOT = b"soft reboot\r\n"
-CTRL_A, CTRL_B, CTRL_C, CTRL_D = b"\x01", b"\x02", b"\x03", b"\x04"
-CONTROL_BYTES = CTRL_A + CTRL_B + CTRL_C + CTRL_D
-RAW_PASTE_REQUEST = b"\x05A\x01"
-
-#: Seconds between Ctrl-Cs while interrupted board code has not ended (see `RawRepl._stop`).
-CTRL_C_REPEAT = 0.25
-#: Code up to this size goes in one write in the plain raw REPL: every board's input buffer holds it.
-PLAIN_WRITE_LIMIT = 256
+#: Most bytes one read takes from the transport.
 READ_SIZE = 1 << 16
 
 
@@ -41,20 +47,34 @@ class RawRepl:
         self.acknowledge_timeout = acknowledge_timeout
         self.interrupt_timeout = interrupt_timeout
         self.raw_paste_supported: Optional[bool] = None
-        self._buffer = b""
+        self._buffer = b""  # read from the transport, not yet consumed
 
-    # -- reading ---------------------------------------------------------------------------------
+    # -- reading and writing ---------------------------------------------------------------------
 
-    def _read(self, deadline: Deadline, awaited: str) -> bytes:
+    def _read(self, deadline: Deadline, awaited: Optional[str] = None) -> bytes:
+        """The one read path: buffered bytes first, else what the transport brings before `deadline`.
+
+        With `awaited`, silence until `deadline` raises `BoardTimeoutError` naming it; without, it returns ``b""``.
+        """
         if self._buffer:
             data, self._buffer = self._buffer, b""
             return data
         data = self.transport.read(READ_SIZE, deadline.remaining())
-        if not data:
+        if not data and awaited is not None:
             raise BoardTimeoutError(
                 f"waited {deadline.seconds} s for {awaited} from {self.transport.description}; no answer"
             )
         return data
+
+    def _unread(self, data: bytes) -> None:
+        """Give back bytes a machine did not consume, for the next read."""
+        self._buffer = data + self._buffer
+
+    def _write(self, chunks: list[bytes], pause: float = 0.0) -> None:
+        for index, chunk in enumerate(chunks):
+            if pause and index:
+                time.sleep(pause)  # pacing asked for by the machine (a board without flow control)
+            self.transport.write(chunk)
 
     def read_until(self, marker: bytes, timeout: Optional[float], awaited: Optional[str] = None) -> bytes:
         """Return everything up to and including `marker`; later bytes stay buffered.
@@ -71,7 +91,7 @@ class RawRepl:
             end = received.find(marker)
             if end >= 0:
                 end += len(marker)
-                self._buffer = received[end:] + self._buffer
+                self._unread(received[end:])
                 return received[:end]
 
     # -- modes -----------------------------------------------------------------------------------
@@ -118,8 +138,9 @@ class RawRepl:
             The board did not come back in time.
         """
         self._buffer = b""
-        self._write_plain(b"import machine\nmachine.reset()")
-        self.read_until(b">>> ", timeout or self.acknowledge_timeout, "the board's prompt after a hard reset")
+        sender = CodeSender(b"import machine\nmachine.reset()", raw_paste_supported=False)
+        self._write(sender.data_to_send(), sender.write_pause)
+        self.read_until(FRIENDLY_PROMPT, timeout or self.acknowledge_timeout, "the board's prompt after a hard reset")
 
     # -- running code ----------------------------------------------------------------------------
 
@@ -160,31 +181,46 @@ class RawRepl:
             raise
         return Reply(self, RawReplFramer(acknowledgement), timeout)
 
+    def _send(self, code: bytes) -> bytes:
+        """Write `code` for execution (see `CodeSender`) and return the acknowledgement the reply starts with."""
+        sender = CodeSender(code, self.raw_paste_supported)
+        awaited = sender.awaited
+        deadline = Deadline(self.acknowledge_timeout)
+        while True:
+            outgoing = sender.data_to_send()
+            if outgoing:
+                self._write(outgoing, sender.write_pause)
+            for event in sender.events_received():
+                self._unread(event.leftover)
+                return event.acknowledgement
+            if outgoing or sender.awaited != awaited:
+                # Every answer the board owes (to the request, to a window sent, to the end) has its own time.
+                awaited = sender.awaited
+                deadline = Deadline(self.acknowledge_timeout)
+            data = self._read(deadline, awaited)
+            try:
+                sender.receive_data(data)
+            finally:
+                self.raw_paste_supported = sender.raw_paste_supported
+
     def _recover_from_interrupted_send(self) -> None:
         """After host code was interrupted while sending code (Ctrl-C), leave the board idle in the raw REPL.
 
-        Part of the code may sit on the REPL's input line or in an unfinished raw paste, where the next command
-        would be appended to it; or all of it may be running. Ctrl-C clears the line, ends the paste (the board
-        answers with a KeyboardInterrupt) or stops the code; Ctrl-A then makes the raw REPL print its banner once
-        it reads input again, and everything up to that banner is dropped.
+        See `InterruptedSendRecovery`. Any failure here stays quiet: the interrupt is what goes up now, and the
+        next command reports a stuck or lost board.
         """
-        self._buffer = b""
+        self._buffer = b""  # bytes of the cut exchange, which the recovery drops anyway
         try:
-            self.transport.write(CTRL_C + CTRL_A)
-            deadline = Deadline(self.acknowledge_timeout)
-            repeat = Deadline(CTRL_C_REPEAT)
-            received = b""
-            while RAW_REPL_BANNER not in received:
-                received = received[-len(RAW_REPL_BANNER) :]  # what comes before the banner is dropped anyway
-                if deadline.expired():
-                    return  # the board is stuck: the next command reports it; the interrupt is what goes up now
-                if repeat.expired():
-                    self.transport.write(CTRL_C)  # the code came whole and the board took Ctrl-C in while compiling
-                    repeat = Deadline(CTRL_C_REPEAT)
-                received += self.transport.read(READ_SIZE, min(repeat.remaining(), deadline.remaining()))
-            self._buffer = received[received.index(RAW_REPL_BANNER) + len(RAW_REPL_BANNER) :]
+            recovery = InterruptedSendRecovery(time.monotonic(), self.acknowledge_timeout)
+            while True:
+                self._write(recovery.data_to_send())
+                if recovery.done:
+                    break
+                data = self._read(Deadline(recovery.timeout(time.monotonic())))
+                recovery.receive_data(data, time.monotonic())
+            self._unread(recovery.leftover)
         except (ConnectionLost, PyboardError):
-            pass  # the board is gone: the next command reports it; the interrupt is what goes up now
+            pass
 
     def exec(
         self, code: bytes, on_output: Optional[Callable[[bytes], None]] = None, timeout=None
@@ -208,102 +244,38 @@ class RawRepl:
             raise ValueError("raw REPL control bytes cannot be sent as program input")
         self.transport.write(data)
 
+    def interrupt(self) -> None:
+        """Send Ctrl-C to the running code; safe from any thread, as it is one write and reads nothing.
+
+        The reply's reader sees the code end (with a KeyboardInterrupt traceback, unless the code catches it).
+        """
+        self.transport.write(CTRL_C)
+
     def clear_input_line(self) -> None:
         """Drop anything that reached the idle raw REPL's input line (Ctrl-C there clears the line)."""
         self.transport.write(CTRL_C)
 
     def _stop(self, framer: RawReplFramer) -> None:
-        """Interrupt the code behind `framer` and read its reply to the end.
+        """Interrupt the code behind `framer` and read its reply to the end (see `CodeStopper`).
 
-        Ctrl-C goes again every `CTRL_C_REPEAT` seconds while the code has not ended: a board arms its interrupt
-        character only once the code runs, so one still reading or compiling the code took the first as input.
+        Raises
+        ------
+        BoardTimeoutError
+            The board went silent past `interrupt_timeout` without ending the reply.
         """
-        self.transport.write(CTRL_C)
-        deadline = Deadline(self.interrupt_timeout)
-        repeat = Deadline(CTRL_C_REPEAT)
-        ran = framer.running
-        while not framer.finished:
-            data = self.transport.read(READ_SIZE, min(repeat.remaining(), deadline.remaining()))
-            if not data and deadline.expired():
+        stopper = CodeStopper(framer, time.monotonic(), self.interrupt_timeout)
+        while True:
+            self._write(stopper.data_to_send())
+            if stopper.finished:
+                self._unread(stopper.leftover)
+                return
+            data = self._read(Deadline(stopper.timeout(time.monotonic())))
+            stopper.receive_data(data, time.monotonic())
+            if stopper.timed_out:
                 raise BoardTimeoutError(
                     f"the board did not stop within {self.interrupt_timeout} s of Ctrl-C "
                     f"({self.transport.description}); reconnect or reset it"
                 )
-            for event in framer.feed(data):
-                if isinstance(event, Finished):
-                    self._buffer = event.leftover
-            ran = ran or framer.running
-            if repeat.expired() and not framer.finished and (framer.running or not ran):
-                self.transport.write(CTRL_C)
-                repeat = Deadline(CTRL_C_REPEAT)
-
-    def _send(self, code: bytes) -> bytes:
-        """Write `code` for execution and return the acknowledgement the reply starts with."""
-        if len(code) <= PLAIN_WRITE_LIMIT or self.raw_paste_supported is False:
-            self._write_plain(code)
-            return b"OK"
-        if self._start_raw_paste():
-            self._write_raw_paste(code)
-            return b""
-        self._write_plain(code)
-        return b"OK"
-
-    def _write_plain(self, code: bytes) -> None:
-        if len(code) <= PLAIN_WRITE_LIMIT:
-            self.transport.write(code + CTRL_D)
-            return
-        # Boards without raw-paste have no flow control: pace the writes so a small input buffer keeps up.
-        for start in range(0, len(code), PLAIN_WRITE_LIMIT):
-            self.transport.write(code[start : start + PLAIN_WRITE_LIMIT])
-            time.sleep(0.01)
-        self.transport.write(CTRL_D)
-
-    def _start_raw_paste(self) -> bool:
-        self.transport.write(RAW_PASTE_REQUEST)
-        answer = b""
-        deadline = Deadline(self.acknowledge_timeout)
-        while len(answer) < 2:
-            answer += self._read(deadline, "the answer to the raw-paste request")
-        self._buffer = answer[2:] + self._buffer
-        if answer[:2] == b"R\x01":
-            self.raw_paste_supported = True
-            return True
-        self.raw_paste_supported = False
-        if answer[:2] == b"R\x00":
-            return False  # understood but unsupported: the board still waits for raw-REPL input
-        # An old board took the request as input; its Ctrl-A re-entered the raw REPL and printed the banner.
-        self._buffer = answer + self._buffer
-        self.read_until(RAW_REPL_BANNER, self.acknowledge_timeout, "the raw REPL banner after a raw-paste request")
-        return False
-
-    def _write_raw_paste(self, code: bytes) -> None:
-        deadline = Deadline(self.acknowledge_timeout)
-        header = b""
-        while len(header) < 2:
-            header += self._read(deadline, "the raw-paste window size")
-        self._buffer = header[2:] + self._buffer
-        (window,) = struct.unpack("<H", header[:2])
-        remaining = window
-        position = 0
-        while position < len(code):
-            # Take every flow-control byte already here; block for one only when the window is used up.
-            while remaining == 0 or self._buffer:
-                data = self._read(Deadline(self.acknowledge_timeout), "a raw-paste flow-control byte")
-                self._buffer = data[1:] + self._buffer
-                if data[:1] == b"\x01":
-                    remaining += window
-                elif data[:1] == CTRL_D:
-                    # The board ended the paste early (a syntax error in what it has read): acknowledge it.
-                    self.transport.write(CTRL_D)
-                    return
-                else:
-                    raise ProtocolError(f"unexpected byte {data[:1]!r} during a raw paste")
-            chunk = code[position : position + remaining]
-            self.transport.write(chunk)
-            position += len(chunk)
-            remaining -= len(chunk)
-        self.transport.write(CTRL_D)
-        self.read_until(CTRL_D, self.acknowledge_timeout, "the end of a raw paste")
 
     def close(self) -> None:
         """Close the transport."""
@@ -351,7 +323,7 @@ class Reply:
             raise
         for event in events:
             if isinstance(event, Finished):
-                self._repl._buffer = event.leftover + self._repl._buffer
+                self._repl._unread(event.leftover)
                 self._finished = True
             self._pending.append(event)
 

@@ -73,3 +73,14 @@ def test_a_board_that_reset_itself_mid_reply_is_a_lost_connection(cut):
     with pytest.raises(ConnectionLost, match="reset itself"):
         framer.feed(SOFT_REBOOT_REPLY[:cut])
         framer.feed(SOFT_REBOOT_REPLY[cut:])
+
+
+def test_the_framer_says_when_the_board_has_acknowledged_the_code():
+    framer = RawReplFramer()
+    assert not framer.acknowledged
+    framer.feed(b"O")
+    assert not framer.acknowledged
+    framer.feed(b"K\x04")
+    assert framer.acknowledged
+    assert not framer.running
+    assert RawReplFramer(b"").acknowledged  # a raw paste's reply has no acknowledgement

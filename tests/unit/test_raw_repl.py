@@ -1,6 +1,7 @@
 import pytest
 
-from belay_engine.errors import BoardTimeoutError
+from belay_engine.errors import BoardTimeoutError, ProtocolError
+from belay_engine.protocol.framing import Output
 from belay_engine.protocol.raw_repl import RAW_REPL_BANNER, RawRepl
 from tests.fakes import ScriptedTransport
 
@@ -63,3 +64,75 @@ def test_a_silent_board_raises_a_timeout_that_says_what_was_awaited():
     repl = RawRepl(ScriptedTransport(lambda w: b""), acknowledge_timeout=0.05)
     with pytest.raises(BoardTimeoutError, match="raw REPL banner"):
         repl.enter()
+
+
+def test_interrupt_is_one_ctrl_c_write():
+    transport = ScriptedTransport(lambda w: b"")
+    RawRepl(transport).interrupt()
+    assert transport.written == [b"\x03"]
+
+
+def test_closing_a_reply_early_stops_the_code_and_keeps_what_follows_its_prompt():
+    def board(written):
+        if written == b"loop()\x04":
+            return b"OKtick\r\n"
+        if written == b"\x03":
+            return b"\x04Traceback (most recent call last):\r\nKeyboardInterrupt: \r\n\x04>stray"
+        return b""
+
+    transport = ScriptedTransport(board)
+    repl = RawRepl(transport)
+    reply = repl.execute(b"loop()")
+    assert next(reply) == Output(b"tick\r\n")
+    reply.close()
+    assert reply.finished
+    assert transport.written[-1] == b"\x03"
+    assert repl.read_until(b"stray", 1) == b"stray"  # the stop read through the buffer the next read uses
+
+
+def test_a_board_that_ends_a_raw_paste_early_gets_its_acknowledgement_and_the_error_comes_back():
+    error = b"Traceback (most recent call last):\r\nSyntaxError: invalid syntax\r\n"
+
+    def board(written):
+        if written == b"\x05A\x01":
+            return b"R\x01" + (32).to_bytes(2, "little") + b"\x01"
+        if written == b"\x04":
+            return b"\x04" + error + b"\x04>"
+        return b"\x04"  # the first window had the syntax error
+
+    transport = ScriptedTransport(board)
+    repl = RawRepl(transport)
+    assert repl.exec(b"x = (\n" * 100) == (b"", error)
+    assert transport.written == [b"\x05A\x01", (b"x = (\n" * 100)[:64], b"\x04"]
+
+
+def test_an_unexpected_byte_during_a_raw_paste_is_a_protocol_error():
+    transport = ScriptedTransport(lambda w: b"R\x01\x20\x00?" if w == b"\x05A\x01" else b"")
+    with pytest.raises(ProtocolError, match="unexpected byte"):
+        RawRepl(transport).exec(b"x=1\n" * 100)
+
+
+def test_a_send_cut_by_an_interrupt_leaves_the_board_idle_and_keeps_what_follows_the_banner():
+    def board(written):
+        if written.endswith(b"\x04"):
+            raise KeyboardInterrupt  # the user pressed Ctrl-C while the code went out
+        if written == b"\x03\x01":
+            return b"\r\nKeyboardInterrupt\r\n" + RAW_REPL_BANNER + b"thread output"
+        return b""
+
+    transport = ScriptedTransport(board, chunk=5)
+    repl = RawRepl(transport)
+    with pytest.raises(KeyboardInterrupt):
+        repl.execute(b"x=1")
+    assert transport.written[-1] == b"\x03\x01"
+    assert repl.read_until(b"output", 1) == b"thread output"
+
+
+def test_code_that_does_not_stop_raises_a_timeout_that_says_so():
+    transport = ScriptedTransport(lambda w: b"OKrunning" if w == b"loop()\x04" else b"")
+    repl = RawRepl(transport, interrupt_timeout=0.05)
+    reply = repl.execute(b"loop()")
+    next(reply)
+    with pytest.raises(BoardTimeoutError, match="did not stop"):
+        reply.close()
+    assert transport.written.count(b"\x03") >= 1
