@@ -54,9 +54,7 @@ def _promote(error: PyboardException) -> Exception:
     # and friends behave as for a local object; the board's message is kept.
     name = error.exception_name or ""
     if name in _PROMOTED:
-        message = error.board_traceback.strip().splitlines()[-1]
-        message = message.split(": ", 1)[1] if ": " in message else ""
-        return getattr(builtins, name)(message)
+        return getattr(builtins, name)(error.board_error.message)
     return error
 
 

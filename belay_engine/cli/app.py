@@ -71,10 +71,12 @@ def _show_error(error: BaseException) -> None:
         traceback.print_exception(type(error), error, error.__traceback__, file=sys.stderr)
     message = commands.user_message(error)
     if isinstance(error, PyboardException):
-        *frames, last = message.splitlines() or [""]
-        if frames:
-            say("\n".join(frames))
-        message = last
+        # The frames go above, the exception (all the lines of its message) on the error line.
+        lines = message.splitlines() or [""]
+        split = len(lines) - (error.board_error.exception_text.count("\n") + 1)
+        if split > 0:
+            say("\n".join(lines[:split]))
+        message = "\n".join(lines[max(split, 0) :])
     say(f"error: {message}")
 
 
