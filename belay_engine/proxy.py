@@ -226,17 +226,6 @@ class ProxyObject:
         except Exception as error:
             return f"<ProxyObject {self._target} ({type(error).__name__})>"
 
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
-        """The notebook display: a widget view of the board object in a kernel with ipywidgets, else its repr."""
-        if _widget_frontend():
-            try:
-                from belay_jupyter.widgets.proxy_view import proxy_mimebundle
-
-                return proxy_mimebundle(self)
-            except ImportError:
-                pass
-        return {"text/plain": repr(self)}
-
 
 def board_source(value: Any) -> Optional[str]:
     """Board code for a host value: a proxy's target name, a literal, or a repr that is code; else None.
@@ -306,15 +295,6 @@ def proxy_object_lost(proxy: ProxyObject) -> Optional[str]:
     if object.__getattribute__(proxy, "_belay_generation") != device.generation:
         return f"{name} belonged to the board before a reset or reconnect"
     return None
-
-
-def _widget_frontend() -> bool:
-    # Lazy and guarded: the engine itself never needs IPython or ipywidgets.
-    try:
-        from belay_jupyter.widgets.frontend import widget_frontend
-    except ImportError:
-        return False
-    return widget_frontend()
 
 
 def get_proxy_object_target_name(proxy: ProxyObject) -> str:
