@@ -1,5 +1,6 @@
 """The public face: ``from belay import Device`` works as in the Belay library 0.30."""
 
+import belay_jupyter  # noqa: F401 - in a running IPython shell, importing it registers how proxies display
 from belay_engine import *  # noqa: F403 - the public API is belay_engine's, re-exported unchanged
 from belay_engine import __all__ as _engine_all
 from belay_engine import __version__

@@ -23,6 +23,8 @@
 
 from typing import Optional
 
+from .tracebacks import parse_board_traceback
+
 
 class BelayException(Exception):
     """Root of every error the engine raises on purpose."""
@@ -73,11 +75,19 @@ class PyboardException(BelayException):
 
     The message (``args[0]``) is the board's traceback, with ``<stdin>`` lines mapped back to the
     host file and line where the code was written.
+
+    Attributes
+    ----------
+    board_error : BoardError
+        The traceback's parts: its frames, the exception's name and message.
+    exception_name : str, optional
+        The board exception's name (``"ZeroDivisionError"``), if the traceback names one.
     """
 
     def __init__(self, board_traceback: str, exception_name: Optional[str] = None):
         super().__init__(board_traceback)
-        self.exception_name = exception_name
+        self.board_error = parse_board_traceback(board_traceback)
+        self.exception_name = exception_name if exception_name is not None else self.board_error.name
 
     @property
     def board_traceback(self) -> str:

@@ -53,9 +53,7 @@ def _promote(error: PyboardException) -> Exception:
     # and friends behave as for a local object; the board's message is kept.
     name = error.exception_name or ""
     if name in _PROMOTED:
-        message = error.board_traceback.strip().splitlines()[-1]
-        message = message.split(": ", 1)[1] if ": " in message else ""
-        return getattr(builtins, name)(message)
+        return getattr(builtins, name)(error.board_error.message)
     return error
 
 
@@ -223,17 +221,6 @@ class ProxyObject:
         except Exception as error:
             return f"<ProxyObject {self._target} ({type(error).__name__})>"
 
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
-        """The notebook display: a widget view of the board object in a kernel with ipywidgets, else its repr."""
-        if _widget_frontend():
-            try:
-                from belay_jupyter.widgets.proxy_view import proxy_mimebundle
-
-                return proxy_mimebundle(self)
-            except ImportError:
-                pass
-        return {"text/plain": repr(self)}
-
 
 def proxy_object_lost(proxy: ProxyObject) -> Optional[str]:
     """Why the board object behind `proxy` is out of reach (its device closed, reset or reconnected), or None."""
@@ -252,15 +239,6 @@ def _stale(proxy: ProxyObject) -> bool:
     """Whether `proxy`'s board object went with its connection (closed, lost) or with a reset."""
     session = object.__getattribute__(proxy, "_belay_session")
     return session.closed or object.__getattribute__(proxy, "_belay_generation") != session.generation
-
-
-def _widget_frontend() -> bool:
-    # Lazy and guarded: the engine itself never needs IPython or ipywidgets.
-    try:
-        from belay_jupyter.widgets.frontend import widget_frontend
-    except ImportError:
-        return False
-    return widget_frontend()
 
 
 def get_proxy_object_target_name(proxy: ProxyObject) -> str:

@@ -5,6 +5,9 @@ Where the board has ``compile()``, host code is compiled there under its host fi
 the two frames of the engine's plumbing go. Otherwise frames say ``File "<stdin>", line N``: they are mapped
 by the function's name (or, for top-level code, by the command's location). The engine's own helpers run as
 `ENGINE_FILE` (or ``<string>`` on boards without compile), so their frames are never taken for user code.
+
+`parse_board_traceback` is the one reader of a board traceback's parts (its frames, the exception's name and
+message): the engine's errors, proxies, the kernel and the widgets all take them from its `BoardError`.
 """
 
 import linecache
@@ -21,7 +24,115 @@ RUNNER = "c"
 
 _STDIN = "<stdin>"
 _FRAME = re.compile(r'^(?P<indent>\s*)File "(?P<file>[^"]*)", line (?P<line>\d+)(?:, in (?P<name>\S+))?\s*$')
-_EXCEPTION_NAME = re.compile(r"^(?P<name>[A-Za-z_][\w.]*)(?::|$)")
+# A frame as MicroPython and CircuitPython print it; boards built without source lines leave out ", line N".
+_BOARD_FRAME = re.compile(r'^(?P<indent>\s+)File "(?P<file>[^"]*)"(?:, line (?P<line>\d+))?(?:, in (?P<name>\S+))?\s*$')
+# "Name: message" or a bare "Name"; builtin exceptions print no module, others may (``ure.error``).
+_EXCEPTION_LINE = re.compile(r"^(?P<name>[A-Za-z_][\w.]*)(?::(?P<message>.*))?$")
+#: The line that opens a traceback (CircuitPython's translated builds print it in their language).
+TRACEBACK_HEADER = "Traceback (most recent call last):"
+
+
+@frozen
+class BoardFrame:
+    """One frame of a board traceback.
+
+    Attributes
+    ----------
+    file : str
+        The file the board names (``<stdin>``, a board file, or the host file the engine compiled code under).
+    line : int, optional
+        The line in that file; None on boards built without source lines.
+    function : str, optional
+        The function's name (``<module>`` for top-level code); None for a syntax error's frame.
+    source : str, optional
+        The source line printed under the frame (the engine's mapping puts the host line there), stripped.
+    """
+
+    file: str
+    line: Optional[int]
+    function: Optional[str] = None
+    source: Optional[str] = None
+
+
+@frozen
+class BoardError:
+    """What a board traceback says: where it was raised and which exception.
+
+    Attributes
+    ----------
+    name : str, optional
+        The exception's name (``"NameError"``, ``"ure.error"``); None when the text ends in no exception line.
+    message : str
+        The exception's message, over all its lines (``""`` for none); without a `name`, whatever text follows
+        the frames.
+    frames : tuple of BoardFrame
+        The frames, outermost first.
+    """
+
+    name: Optional[str]
+    message: str = ""
+    frames: tuple[BoardFrame, ...] = ()
+
+    @property
+    def exception_text(self) -> str:
+        """The exception as the traceback's last lines show it: ``"ValueError: bad value"``, or ``"KeyError"``."""
+        if self.name is None:
+            return self.message
+        return f"{self.name}: {self.message}" if self.message else self.name
+
+
+def parse_board_traceback(text: str) -> BoardError:
+    """Read a board traceback (as the board printed it, or mapped by `map_traceback`) into its parts.
+
+    The traceback starts at its header line or, where the header is missing or translated, at its first frame;
+    text before it is not part of it. Frames and the indented lines under them come next; the first line that
+    is not indented is the exception's: its name, then after ``": "`` its message, which goes on over every
+    line after it (a message may itself hold ``": "``, newlines and indented lines).
+
+    Parameters
+    ----------
+    text : str
+        The board's error output.
+
+    Returns
+    -------
+    BoardError
+        Its frames, and the exception's name and message (no name for text that ends in no exception line).
+    """
+    lines = text.rstrip().splitlines()
+    start = next(
+        (index for index, line in enumerate(lines) if line.strip() == TRACEBACK_HEADER or _BOARD_FRAME.match(line)),
+        None,
+    )
+    index = 0
+    if start is not None:
+        index = start + (lines[start].strip() == TRACEBACK_HEADER)
+    frames: list[BoardFrame] = []
+    frame_indent = None
+    while index < len(lines) and (not lines[index].strip() or lines[index][0] in " \t"):
+        line = lines[index]
+        index += 1
+        match = _BOARD_FRAME.match(line)
+        if match is not None:
+            number = int(match["line"]) if match["line"] else None
+            frames.append(BoardFrame(match["file"], number, match["name"]))
+            frame_indent = len(match["indent"])
+        elif frames and frames[-1].source is None and frame_indent is not None and _indent(line) > frame_indent:
+            frames[-1] = BoardFrame(frames[-1].file, frames[-1].line, frames[-1].function, line.strip())
+            frame_indent = None  # one source line per frame; deeper lines after it are not the frame's
+    rest = lines[index:]
+    if not rest:
+        return BoardError(None, "", tuple(frames))
+    match = _EXCEPTION_LINE.match(rest[0])
+    if match is None:
+        return BoardError(None, "\n".join(rest), tuple(frames))
+    first = match["message"] or ""
+    message = "\n".join([first[1:] if first.startswith(" ") else first, *rest[1:]])
+    return BoardError(match["name"], message, tuple(frames))
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
 
 
 @frozen
@@ -128,19 +239,4 @@ def map_traceback(
 
 def exception_name(text: str) -> Optional[str]:
     """The name of the exception a board traceback ends with (``"NameError"``), if any."""
-    lines = text.strip().splitlines()
-    frames = [number for number, line in enumerate(lines) if line.startswith("  File ")]
-    if frames:
-        # The exception's line follows the last frame and its indented source line; its message may go on
-        # over more lines, which are not the exception's name.
-        for line in lines[frames[-1] + 1 :]:
-            if not line.startswith((" ", "\t")):
-                match = _EXCEPTION_NAME.match(line)
-                return match["name"] if match else None
-        return None
-    for line in reversed(lines):
-        if line.startswith((" ", "\t", "Traceback")):
-            continue
-        match = _EXCEPTION_NAME.match(line)
-        return match["name"] if match else None
-    return None
+    return parse_board_traceback(text).name

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from .widgets.display import register_in_running_shell, register_proxy_display
+
 _registries: dict[int, Any] = {}
 
 
@@ -17,9 +19,10 @@ def plot(stream: Any, window: int = 200, fps: float = 20.0, **options: Any) -> A
 
 
 def load_ipython_extension(ipython: Any) -> None:
-    """Register the ``%belay*`` magics; loading twice is harmless."""
+    """Register the ``%belay*`` magics and how proxies display; loading twice is harmless."""
     from .magics import MAGIC_CLASSES, DeviceRegistry
 
+    register_proxy_display(ipython)
     if id(ipython) in _registries:
         return
     registry = DeviceRegistry()
@@ -33,3 +36,7 @@ def unload_ipython_extension(ipython: Any) -> None:
     registry = _registries.pop(id(ipython), None)
     if registry is not None:
         registry.close_all()
+
+
+# A proxy made in a running shell displays as its widget even without ``%load_ext belay``.
+register_in_running_shell()

@@ -63,7 +63,25 @@ for _function, _name in [
     app.command(_function, name=_name)
 app.command(package_commands.new, name="new", alias="init")
 app.command(package_commands.cache_app)
-app.command(servers.kernel_app)
+
+#: Entry point group through which other packages add commands (belay_jupyter adds ``kernel``): the engine's
+#: command line names none of them, so it imports nothing above the engine.
+COMMAND_PLUGINS = "belay.commands"
+
+
+def _add_plugin_commands() -> None:
+    from importlib.metadata import entry_points
+
+    for entry in entry_points(group=COMMAND_PLUGINS):
+        try:
+            # Loaded now, not by import path, so `belay --help` shows the command's own help line.
+            command = entry.load()
+        except ImportError:
+            continue  # a package that cannot be imported here offers no command; the engine's own still work
+        app.command(command, name=entry.name)
+
+
+_add_plugin_commands()
 
 
 def _show_error(error: BaseException) -> None:
@@ -71,10 +89,12 @@ def _show_error(error: BaseException) -> None:
         traceback.print_exception(type(error), error, error.__traceback__, file=sys.stderr)
     message = commands.user_message(error)
     if isinstance(error, PyboardException):
-        *frames, last = message.splitlines() or [""]
-        if frames:
-            say("\n".join(frames))
-        message = last
+        # The frames go above, the exception (all the lines of its message) on the error line.
+        lines = message.splitlines() or [""]
+        split = len(lines) - (error.board_error.exception_text.count("\n") + 1)
+        if split > 0:
+            say("\n".join(lines[:split]))
+        message = "\n".join(lines[max(split, 0) :])
     say(f"error: {message}")
 
 

@@ -7,6 +7,7 @@ import sys
 from typing import Any, Optional
 
 from ..commands.terminal import raw_keys
+from ..errors import PyboardException
 from .common import out, say
 
 COLUMNS = ("device", "vid", "pid", "serial_number", "manufacturer", "product", "location")
@@ -116,6 +117,14 @@ def blink_until_key(port: str, pin: str, in_fd: int) -> None:
         device("_belay_led.value(0)\ndel _belay_led", record=False)
 
 
+def _short(error: Exception) -> str:
+    """One line for why blinking failed: the board's exception, else the error's last line."""
+    if isinstance(error, PyboardException):
+        return error.board_error.exception_text or "the board raised"
+    text = str(error).strip()
+    return text.splitlines()[-1] if text else type(error).__name__
+
+
 def select(*, blink: Optional[str] = None) -> int:
     """List the USB boards plugged in, pick one, and print the BELAY_DEVICE line and UsbSpecifier naming it.
 
@@ -139,7 +148,7 @@ def select(*, blink: Optional[str] = None) -> int:
         try:
             blink_until_key(chosen.device, pin, in_fd)
         except Exception as error:  # a board without that pin, or not MicroPython: the choice still stands
-            say(f"Could not blink {pin}: {str(error).strip().splitlines()[-1] if str(error).strip() else error}")
+            say(f"Could not blink {pin}: {_short(error)}")
     fields = identifying_fields(chosen, ports)
     out(f"export BELAY_DEVICE='{json.dumps(fields)}'")
     out(specifier_code(fields))

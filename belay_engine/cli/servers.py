@@ -1,9 +1,7 @@
-"""CLI commands that set things up: the virtual board server, the Jupyter kernel spec."""
+"""CLI commands that serve things: the virtual board server."""
 
 from pathlib import Path
 from typing import Optional
-
-from cyclopts import App
 
 
 def virtual_board(
@@ -57,28 +55,3 @@ def virtual_board(
         if address is not None:
             argv += [f"--{kind}", address]
     return serve(argv)
-
-
-kernel_app = App(name="kernel", help="The Belay MicroPython Jupyter kernel.")
-
-
-@kernel_app.command(name="install")
-def kernel_install(*, user: bool = False, prefix: Optional[str] = None, sys_prefix: bool = False) -> None:
-    """Install the Jupyter kernel spec "belay" (Belay MicroPython), run by this Python.
-
-    Parameters
-    ----------
-    user : bool
-        Install for the current user only.
-    prefix : str, optional
-        Install under this prefix.
-    sys_prefix : bool
-        Install under this Python's prefix (a virtual environment's own Jupyter).
-    """
-    import sys
-
-    from belay_jupyter.kernel.install import install
-
-    from .common import say
-
-    say(f"Installed the belay kernel spec in {install(user=user, prefix=sys.prefix if sys_prefix else prefix)}")

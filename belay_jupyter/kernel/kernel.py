@@ -16,7 +16,7 @@ from belay_engine.tracebacks import SourceLocation
 from .completion import completion_request, name_at
 from .exit_request import ExitRequest, exit_request
 from .kernel_magics import KernelMagics, MagicError
-from .traceback_view import RED, RESET, exception_value, render_traceback
+from .traceback_view import RED, RESET, render_traceback
 
 __version__ = "0.1.0"
 
@@ -171,9 +171,9 @@ class BelayKernel(Kernel):
 
     def _board_error(self, error: PyboardException) -> dict:
         """The error reply for an exception raised on the board, its traceback coloured as IPython's."""
-        text = str(error.board_traceback)
         name = error.exception_name or "PyboardException"
-        return self._error(name, exception_value(text, name), render_traceback(text, name, self._cell_line))
+        board_error = error.board_error
+        return self._error(name, board_error.message, render_traceback(board_error, name, self._cell_line))
 
     def _cell_line(self, name: str, line: int) -> Optional[str]:
         """Line `line` of the kernel cell called `name`, or None for anything else."""

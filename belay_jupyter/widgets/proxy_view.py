@@ -376,8 +376,7 @@ def _close_tree(widget: ipywidgets.Widget) -> None:
 
 def _error_text(error: BaseException) -> str:
     if isinstance(error, PyboardException):
-        lines = [line for line in error.board_traceback.splitlines() if line.strip()]
-        return lines[-1] if lines else type(error).__name__  # the board's "OSError: [Errno 5] EIO"
+        return error.board_error.exception_text or type(error).__name__  # the board's "OSError: [Errno 5] EIO"
     return f"{type(error).__name__}: {error}"
 
 

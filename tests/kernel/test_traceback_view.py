@@ -1,4 +1,5 @@
-from belay_jupyter.kernel.traceback_view import exception_value, render_traceback
+from belay_engine.tracebacks import parse_board_traceback
+from belay_jupyter.kernel.traceback_view import render_traceback
 
 from .conftest import without_ansi
 
@@ -20,7 +21,10 @@ def source_of(name, line):
 
 
 def test_each_frame_is_an_entry_with_its_source_line_under_it():
-    plain = [without_ansi(entry) for entry in render_traceback(BOARD_TRACEBACK, "ZeroDivisionError", source_of)]
+    plain = [
+        without_ansi(entry)
+        for entry in render_traceback(parse_board_traceback(BOARD_TRACEBACK), "ZeroDivisionError", source_of)
+    ]
     assert plain[0] == "-" * 75
     assert plain[1] == "ZeroDivisionError" + " " * 25 + "Traceback (most recent call last)"
     assert plain[2:] == [
@@ -32,7 +36,7 @@ def test_each_frame_is_an_entry_with_its_source_line_under_it():
 
 
 def test_names_files_and_line_numbers_are_coloured_as_in_ipython():
-    entries = render_traceback(BOARD_TRACEBACK, "ZeroDivisionError", source_of)
+    entries = render_traceback(parse_board_traceback(BOARD_TRACEBACK), "ZeroDivisionError", source_of)
     assert entries[1].startswith("\x1b[91mZeroDivisionError\x1b[39m")
     assert "\x1b[32m<cell 2>:3\x1b[39m" in entries[2]
     assert "\x1b[92m----> 3\x1b[39m" in entries[2]
@@ -42,9 +46,16 @@ def test_names_files_and_line_numbers_are_coloured_as_in_ipython():
 
 def test_a_syntax_error_frame_without_a_function_and_a_message_on_several_lines():
     text = 'Traceback (most recent call last):\n  File "<cell 2>", line 2\nSyntaxError: invalid syntax\n'
-    plain = [without_ansi(entry) for entry in render_traceback(text, "SyntaxError", source_of)]
+    plain = [without_ansi(entry) for entry in render_traceback(parse_board_traceback(text), "SyntaxError", source_of)]
     assert plain[2:] == ["File <cell 2>:2\n----> 2 b = 0\n", "SyntaxError: invalid syntax"]
-    assert exception_value("Traceback (most recent call last):\nValueError: first\nsecond\n", "ValueError") == (
-        "first\nsecond"
-    )
-    assert exception_value("KeyboardInterrupt: \n", "KeyboardInterrupt") == ""
+
+
+def test_a_message_on_several_lines_is_shown_whole_and_a_board_without_source_lines_shows_the_file():
+    text = 'Traceback (most recent call last):\n  File "main.py", in run\nValueError: first\nsecond\n'
+    plain = [without_ansi(entry) for entry in render_traceback(parse_board_traceback(text), "ValueError", source_of)]
+    assert plain[2:] == ["File main.py, in run\n", "ValueError: first\nsecond"]
+
+
+def test_text_without_an_exception_line_is_shown_under_the_kernel_s_name():
+    entries = render_traceback(parse_board_traceback('  File "<stdin>", line 1\n'), "PyboardException", source_of)
+    assert [without_ansi(entry) for entry in entries[2:]] == ["File <stdin>:1\n", "PyboardException"]

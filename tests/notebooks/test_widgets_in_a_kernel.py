@@ -135,3 +135,25 @@ def test_sync_in_a_kernel_shows_a_progress_bar(python_kernel, tmp_path):
     text = "".join(m["content"]["text"] for m in messages if m["msg_type"] == "stream")
     assert "[1/1]" not in text  # the bar replaces the text lines
     assert "1 sent, 0 removed" in text
+
+
+@pytest.mark.parametrize("package", ["belay", "belay_jupyter"])
+def test_a_proxy_shows_as_its_widget_in_a_kernel_without_the_extension_loaded(tmp_path, package):
+    manager, client = start_new_kernel(kernel_name="python3", startup_timeout=60, cwd=str(tmp_path))
+    try:
+        imports = (
+            "from belay import Device"
+            if package == "belay"
+            else "import belay_jupyter\nfrom belay_engine import Device"
+        )
+        reply, _ = execute(client, f"{imports}\ndevice = Device('virtual:')\ndevice('data = [1, 2]')", TIMEOUT)
+        assert reply["content"]["status"] == "ok", reply["content"]
+        reply, messages = execute(client, "device.proxy('data')", TIMEOUT)
+        assert reply["content"]["status"] == "ok", reply["content"]
+        (result,) = [m for m in messages if m["msg_type"] == "execute_result"]
+        assert result["content"]["data"]["application/vnd.jupyter.widget-view+json"]["model_id"]
+        assert result["content"]["data"]["text/plain"] == "<ProxyObject [1, 2]>"
+        execute(client, "device.close()", TIMEOUT)
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel()

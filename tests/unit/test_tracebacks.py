@@ -1,6 +1,14 @@
 import linecache
 
-from belay_engine.tracebacks import SourceLocation, exception_name, map_traceback
+from belay_engine.errors import PyboardException
+from belay_engine.tracebacks import (
+    BoardError,
+    BoardFrame,
+    SourceLocation,
+    exception_name,
+    map_traceback,
+    parse_board_traceback,
+)
 
 BOARD = (
     "Traceback (most recent call last):\n"
@@ -99,3 +107,113 @@ def test_a_syntax_error_frame_maps_through_the_command_location(tmp_path):
     text = 'Traceback (most recent call last):\n  File "<stdin>", line 2\nSyntaxError: invalid syntax\n'
     mapped = map_traceback(text, {}, SourceLocation(str(host), 1))
     assert f'  File "{host}", line 2\n    match x:\nSyntaxError' in mapped
+
+
+# -- parse_board_traceback: the one reader of a traceback's frames, exception name and message ------------------
+
+
+def test_a_micropython_traceback_parses_into_its_frames_name_and_message():
+    assert parse_board_traceback(BOARD) == BoardError(
+        "NameError",
+        "name 'baz' isn't defined",
+        (
+            BoardFrame("<stdin>", 1, "<module>"),
+            BoardFrame("<stdin>", 3, "foo"),
+            BoardFrame("<stdin>", 2, "bar"),
+        ),
+    )
+
+
+def test_the_source_lines_the_mapping_puts_under_frames_belong_to_their_frames(tmp_path):
+    host = tmp_path / "script.py"
+    host.write_text("\n" * 9 + "def foo():\n    x = 1\n    bar()\n")
+    linecache.checkcache(str(host))
+    error = parse_board_traceback(map_traceback(BOARD, {"foo": SourceLocation(str(host), 10)}))
+    assert error.frames[1] == BoardFrame(str(host), 12, "foo", "bar()")
+    assert error.frames[2].source is None
+    assert (error.name, error.message) == ("NameError", "name 'baz' isn't defined")
+
+
+def test_an_exception_without_frames_or_header_is_still_read():
+    assert parse_board_traceback("ValueError: bad\n") == BoardError("ValueError", "bad")
+    assert parse_board_traceback("Traceback (most recent call last):\nValueError: first\nsecond\n") == BoardError(
+        "ValueError", "first\nsecond"
+    )
+
+
+def test_a_message_keeps_every_line_and_every_colon_after_the_first_separator():
+    text = (
+        "Traceback (most recent call last):\n"
+        '  File "<stdin>", line 2, in <module>\n'
+        "ValueError: bad value: 3\n"
+        "  File: not a frame, a line of the message\n"
+        "last: line\n"
+    )
+    error = parse_board_traceback(text)
+    assert error.name == "ValueError"
+    assert error.message == "bad value: 3\n  File: not a frame, a line of the message\nlast: line"
+    assert len(error.frames) == 1
+    assert error.exception_text == "ValueError: " + error.message
+
+
+def test_a_bare_name_a_dotted_name_and_keyboard_interrupt():
+    frame = '  File "<stdin>", line 1, in <module>\n'
+    assert parse_board_traceback(f"Traceback (most recent call last):\n{frame}StopIteration\n") == BoardError(
+        "StopIteration", "", (BoardFrame("<stdin>", 1, "<module>"),)
+    )
+    dotted = parse_board_traceback(f"Traceback (most recent call last):\n{frame}ure.error: bad pattern\n")
+    assert (dotted.name, dotted.message) == ("ure.error", "bad pattern")
+    # MicroPython prints Ctrl-C's exception with an empty message after the separator.
+    interrupt = parse_board_traceback(f"Traceback (most recent call last):\n{frame}KeyboardInterrupt: \n")
+    assert (interrupt.name, interrupt.message, interrupt.exception_text) == (
+        "KeyboardInterrupt",
+        "",
+        "KeyboardInterrupt",
+    )
+
+
+def test_empty_text_and_text_without_an_exception_line_have_no_name():
+    assert parse_board_traceback("") == BoardError(None, "")
+    assert parse_board_traceback("\n\n") == BoardError(None, "")
+    assert parse_board_traceback('  File "<stdin>", line 1\n') == BoardError(None, "", (BoardFrame("<stdin>", 1),))
+    assert parse_board_traceback("<exception str() failed>\n") == BoardError(None, "<exception str() failed>")
+
+
+def test_a_syntax_error_frame_has_no_function():
+    error = parse_board_traceback(
+        'Traceback (most recent call last):\n  File "<stdin>", line 2\nSyntaxError: invalid syntax\n'
+    )
+    assert error == BoardError("SyntaxError", "invalid syntax", (BoardFrame("<stdin>", 2),))
+
+
+def test_a_board_built_without_source_lines_prints_frames_without_line_numbers():
+    text = 'Traceback (most recent call last):\n  File "main.py", in run\nOSError: [Errno 19] ENODEV\n'
+    assert parse_board_traceback(text) == BoardError(
+        "OSError", "[Errno 19] ENODEV", (BoardFrame("main.py", None, "run"),)
+    )
+
+
+def test_circuitpython_tracebacks_including_a_translated_header_and_text_before_it():
+    english = (
+        "Traceback (most recent call last):\n"
+        '  File "code.py", line 5, in <module>\n'
+        '  File "adafruit_bus_device/i2c_device.py", line 50, in __init__\n'
+        "ValueError: No I2C device at address: 0x3c\n"
+    )
+    error = parse_board_traceback(english)
+    assert (error.name, error.message) == ("ValueError", "No I2C device at address: 0x3c")
+    assert [frame.file for frame in error.frames] == ["code.py", "adafruit_bus_device/i2c_device.py"]
+    translated = "soft reboot\nRückverfolgung (jüngste Forderung zuletzt):\n" + english.split("\n", 1)[1]
+    assert parse_board_traceback(translated) == error
+
+
+def test_text_before_the_header_is_not_taken_for_the_exception():
+    assert parse_board_traceback("output: 1\n" + BOARD).name == "NameError"
+
+
+def test_exception_name_and_pyboard_exception_read_through_the_parser():
+    assert exception_name(BOARD) == parse_board_traceback(BOARD).name == "NameError"
+    error = PyboardException(BOARD)
+    assert error.exception_name == "NameError"
+    assert error.board_error == parse_board_traceback(BOARD)
+    assert PyboardException(BOARD, "Other").exception_name == "Other"
