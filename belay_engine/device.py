@@ -34,10 +34,12 @@ from .history import History
 from .implementation import Implementation
 from .minify import minify as minify_code
 from .output import OutputForwarder
+from .protocol.control_bytes import PROXY, RESULT, YIELDED
 from .protocol.framing import ErrorOutput, Finished, Output
 from .protocol.raw_repl import RawRepl
+from .protocol.records import RecordParser
 from .proxy import ProxyObject, ProxyReference
-from .replies import NO_RESULT, PROXY, RESULT, YIELDED, RecordParser, parse_value
+from .replies import NO_RESULT, parse_value
 from .source import function_spans, import_names, isexpression
 from .tracebacks import ENGINE_FILE, SourceLocation, exception_name, map_traceback
 from .transports import open_transport

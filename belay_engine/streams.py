@@ -8,9 +8,10 @@ from typing import Any, Optional, TextIO
 
 from .errors import ConnectionLost, PyboardException
 from .output import OutputForwarder
+from .protocol.control_bytes import PAUSED, YIELDED
 from .protocol.framing import ErrorOutput, Event, Finished, Output
 from .protocol.raw_repl import CTRL_C, RawRepl, Reply
-from .replies import NO_RESULT, PAUSED, YIELDED, parse_value, unexpected_record
+from .replies import NO_RESULT, parse_value, unexpected_record
 from .tracebacks import SourceLocation
 
 #: Read by the board's stream loop between two values: stop pushing, keep the generator.
