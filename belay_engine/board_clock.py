@@ -7,6 +7,7 @@ from typing import Any, Optional
 
 from attrs import define, field
 
+from .board_calls import result_of_call, timed_stream
 from .minify import minify
 from .time_sync import DeviceResetDetected, TimeSync, best_offset
 
@@ -46,7 +47,7 @@ class BoardClock:
         if name == "circuitpython":
             self.sync.ticks_max = (1 << 29) - 1
         else:
-            self.sync.ticks_max = self.device._execute("_belay.r(__import__('time').ticks_add(0,-1))")
+            self.sync.ticks_max = self.device.session.run(result_of_call("__import__('time').ticks_add(0,-1)"))
         self._ticks_max_generation = self.device.generation
 
     def sync_time(self, samples: int = 10) -> float:
@@ -59,7 +60,7 @@ class BoardClock:
         steady = 0
         for index in range(max(1, samples)):
             before = time.time()
-            tick = self.device._execute(f"_belay.r({TICKS})")
+            tick = self.device.session.run(result_of_call(TICKS))
             after = time.time()
             measured.append((tick, before, after))
             best = min(end - start for _, start, end in measured)
@@ -91,15 +92,15 @@ class BoardClock:
 
     def timed_call(self, call: str) -> str:
         """Board code reporting `call`'s value and the tick when it was computed, as a pair."""
-        return f"_belay.r((({call}\n),{TICKS}))"
+        return result_of_call(f"(({call}\n),{TICKS})")
 
     def timed_generator(self, call: str) -> str:
         """A board expression streaming ``(value, tick)`` pairs from the generator `call` makes."""
         if self._generator_generation != self.device.generation:
             source = importlib.resources.files("belay_engine.board").joinpath("timed_generator.py").read_text()
-            self.device._execute(minify(source))
+            self.device.session.run(minify(source))
             self._generator_generation = self.device.generation
-        return f"_belay_tg({call})"
+        return timed_stream(call)
 
     def timestamp(self, tick: int, sent_at: float) -> datetime:
         """The host's local time at which the board's clock read `tick` (a naive datetime, as Belay 0.30's).

@@ -3,10 +3,12 @@
 import ast
 import io
 import tokenize
-from typing import Any, Optional, TextIO
+from typing import Optional, TextIO
 
 from attrs import frozen
 
+from .board_calls import show_value
+from .session import Session
 from .tracebacks import SourceLocation
 
 
@@ -56,19 +58,18 @@ def show_last_expression(code: str) -> str:
     head = lines[start].encode("utf-8")[: last.col_offset].decode("utf-8")
     prefix = "".join(lines[:start])
     # Only the expression is wrapped; comments after it are dropped, earlier lines stay put.
-    # The extra parentheses keep a bare tuple (`a, b`) one argument.
-    return f"{prefix}{head}_belay.v(({ast.get_source_segment(code, last)}\n))\n"
+    return f"{prefix}{head}{show_value(ast.get_source_segment(code, last))}\n"
 
 
 def run_cell(
-    device: Any, code: str, *, stream_out: Optional[TextIO] = None, location: Optional[SourceLocation] = None
+    session: Session, code: str, *, stream_out: Optional[TextIO] = None, location: Optional[SourceLocation] = None
 ) -> CellResult:
-    """Run a whole cell on `device` like the Python REPL: statements run, a last bare expression is shown.
+    """Run a whole cell on the board like the Python REPL: statements run, a last bare expression is shown.
 
     Parameters
     ----------
-    device : Device
-        The board.
+    session : Session
+        The board's connection (``device.session``).
     code : str
         The cell's source.
     stream_out : TextIO, optional
@@ -81,5 +82,5 @@ def run_cell(
     PyboardException
         The cell raised on the board.
     """
-    value = device._execute(show_last_expression(code), stream_out=stream_out, module=location)
+    value = session.run(show_last_expression(code), stream_out=stream_out, module=location)
     return CellResult(value if isinstance(value, str) else None)

@@ -1,5 +1,6 @@
-"""Class-level decorators' metadata and DeviceMeta, which picks a method's overload for the connected board."""
+"""Class-level decorators (``@Device.task`` ...), their binding to a Device's executors, and DeviceMeta (overloads)."""
 
+import inspect
 import itertools
 from typing import Any, Callable, Optional
 
@@ -31,6 +32,82 @@ def attach_metadata(
         return function
 
     return mark if f is None else mark(f)
+
+
+def _parameters(function: Callable) -> list[str]:
+    return list(inspect.signature(function).parameters)
+
+
+def mark_setup(f: Optional[Callable] = None, autoinit: bool = False, implementation: str = "", **kwargs: Any):
+    """Mark a method as setup code: its body runs in the board's global context.
+
+    Parameters
+    ----------
+    autoinit : bool
+        Run it while the Device connects (and again after a soft reset); it may then take no parameters.
+    implementation : str
+        Use this definition only on that implementation (``"micropython"``, ``"circuitpython"``).
+    """
+
+    def check(function: Callable) -> Callable:
+        if autoinit and _parameters(function):
+            raise ValueError("Method with autoinit=True cannot have arguments.")
+        return attach_metadata("setup", function, implementation, autoinit, **kwargs)
+
+    return check if f is None else check(f)
+
+
+def mark_teardown(f: Optional[Callable] = None, implementation: str = "", **kwargs: Any):
+    """Mark a method as teardown code, run by `close`; it may take no parameters."""
+
+    def check(function: Callable) -> Callable:
+        if _parameters(function):
+            raise ValueError("Method decorated with @teardown cannot have arguments.")
+        return attach_metadata("teardown", function, implementation, **kwargs)
+
+    return check if f is None else check(f)
+
+
+def mark_task(f: Optional[Callable] = None, implementation: str = "", **kwargs: Any):
+    """Mark a method as a task: it runs on the board when called (generators stream)."""
+    return attach_metadata("task", f, implementation, **kwargs)
+
+
+def mark_thread(f: Optional[Callable] = None, implementation: str = "", **kwargs: Any):
+    """Mark a method as a thread: calling it starts it on the board with ``_thread``."""
+    return attach_metadata("thread", f, implementation, **kwargs)
+
+
+def bind_decorated_methods(device: Any, executors: dict[str, Any]) -> list[Callable]:
+    """Turn the marked methods of `device`'s class into board callables; return its autoinit setups, in order.
+
+    The plain executors take the names ``setup``, ``task``, ... on the instance where no method replaced them,
+    so ``@device.task`` works on every Device.
+    """
+    autoinit = []
+    replaced = set()
+    for name in dir(type(device)):
+        if isinstance(getattr(type(device), name, None), property):
+            continue  # reading one may talk to the board (time_offset synchronises)
+        try:
+            method = getattr(device, name)
+        except AttributeError:
+            continue
+        metadata = getattr(method, "__belay__", None)
+        if metadata is None:
+            continue
+        kwargs = dict(metadata.kwargs)
+        if metadata.executor == "setup" and metadata.autoinit:
+            kwargs["_autoinit_later"] = True
+        instance_callable = executors[metadata.executor](method, **kwargs)
+        setattr(device, name, instance_callable)
+        replaced.add(name)
+        if metadata.autoinit:
+            autoinit.append((metadata.id, instance_callable))
+    for name, executor in executors.items():
+        if name not in replaced:
+            setattr(device, name, executor)
+    return [setup for _, setup in sorted(autoinit, key=lambda item: item[0])]
 
 
 class OverloadList(list):

@@ -6,26 +6,13 @@ import time
 from collections.abc import Generator, Iterable
 from typing import Any, Callable, Optional
 
+from . import board_calls
+from .board_values import call_source, encode
 from .errors import FeatureUnavailableError, NoMatchingExecuterError, PyboardException, SpecialFunctionNameError
 from .minify import minify as minify_code
-from .proxy import ProxyObject
 from .source import getsource, yield_value_is_used
 from .streams import TaskStream, lockstep_stream
 from .tracebacks import SourceLocation
-
-
-def board_literal(value: Any) -> str:
-    """Source text for `value` on the board: a proxy's target name, else the value's repr."""
-    if isinstance(value, ProxyObject):
-        return object.__getattribute__(value, "_belay_target_name")
-    return repr(value)
-
-
-def format_call(name: str, args: tuple, kwargs: dict) -> str:
-    """Board source for calling `name` with host arguments, e.g. ``f(1,'a',k=2)``."""
-    parts = [board_literal(arg) for arg in args]
-    parts += [f"{key}={board_literal(value)}" for key, value in kwargs.items()]
-    return f"{name}({','.join(parts)})"
 
 
 def timestamped(values: Any, clock: Any, sent_at: float) -> Generator[tuple[Any, Any], Any, None]:
@@ -47,13 +34,6 @@ def sorted_by_definition(callables: Iterable[Callable]) -> list[Callable]:
 
 
 _order = iter(range(1, 1 << 62))
-
-
-def run_global_code(device: Any, code: str, location: SourceLocation, *, record: bool = True) -> None:
-    """Run `code` in the board's global context, as setup code: kept for replay, tracebacks mapped to `location`."""
-    if record:
-        device._history.record(device.located(code, location))
-    device._execute(code, module=location)
 
 
 class Executor:
@@ -119,11 +99,11 @@ class GlobalCodeExecutor(Executor):
         def run(*args: Any, **kwargs: Any) -> None:
             bound = signature.bind(*args, **kwargs)
             bound.apply_defaults()
-            assignments = ";".join(f"{key}={board_literal(value)}" for key, value in bound.arguments.items())
+            assignments = ";".join(f"{key}={encode(value)}" for key, value in bound.arguments.items())
             code = f"{assignments}\n{body}" if assignments else body
             location = SourceLocation(file, first_line, lines_added=1 if assignments else 0)
             try:
-                run_global_code(device, code, location, record=record)
+                device.run_global(code, location, record=record)
             except PyboardException:
                 if not ignore_errors:
                     raise
@@ -163,9 +143,21 @@ class TeardownExecutor(GlobalCodeExecutor):
 
 
 class TaskExecutor(Executor):
-    """``@device.task``: the function is defined on the board now; calling it runs it there."""
+    """``@device.task``: the function is defined on the board now; calling it runs it there.
+
+    Parameters
+    ----------
+    device : Device
+        The board.
+    clock : BoardClock
+        The Device's clock, for tasks that return the board time with their values.
+    """
 
     name = "task"
+
+    def __init__(self, device: Any, clock: Any):
+        super().__init__(device)
+        self._belay_clock = clock
 
     def _wrap(
         self, f: Callable, *, minify: bool = True, record: bool = False, trusted: bool = False, **options: Any
@@ -174,7 +166,7 @@ class TaskExecutor(Executor):
         if options:
             raise TypeError(f"unexpected keyword arguments: {', '.join(sorted(options))}")
         source, first_line, file = getsource(f)
-        device = self._belay_device
+        device, clock = self._belay_device, self._belay_clock
         device.define(f.__name__, minify_code(source) if minify else source, SourceLocation(file, first_line))
         name = f.__name__
 
@@ -185,30 +177,27 @@ class TaskExecutor(Executor):
 
             @functools.wraps(f)
             def stream(*args: Any, **kwargs: Any) -> Any:
-                call = format_call(name, args, kwargs)
+                call = call_source(name, args, kwargs)
                 if return_time:
-                    device._clock.ensure_synced()
-                    call = device._clock.timed_generator(call)
-                if receives:
-                    values = lockstep_stream(device, device.new_stream_key(), call, trusted=trusted)
-                else:
-                    values = TaskStream(device, device.new_stream_key(), call, trusted=trusted)
-                return timestamped(values, device._clock, time.time()) if return_time else values
+                    clock.ensure_synced()
+                    call = clock.timed_generator(call)
+                session = device.session
+                stream = lockstep_stream if receives else TaskStream
+                values = stream(session, session.new_stream_key(), call, trusted=trusted)
+                return timestamped(values, clock, time.time()) if return_time else values
 
             return stream
 
         @functools.wraps(f)
         def call(*args: Any, **kwargs: Any) -> Any:
             if return_time:
-                device._clock.ensure_synced()
-                code = device._clock.timed_call(format_call(name, args, kwargs))
+                clock.ensure_synced()
+                code = clock.timed_call(call_source(name, args, kwargs))
             else:
-                code = f"_belay.r({format_call(name, args, kwargs)})"
-            if record:
-                device._history.record(code)
+                code = board_calls.result_of_call(call_source(name, args, kwargs))
             sent_at = time.time()
-            result = device._execute_with_reconnect(code, recorded=record, trusted=trusted, stream_out=None)
-            return device._clock.stamped(result, sent_at) if return_time else result
+            result = device.run_recorded(code, record=record, trusted=trusted)
+            return clock.stamped(result, sent_at) if return_time else result
 
         return call
 
@@ -228,11 +217,7 @@ class ThreadExecutor(Executor):
 
         @functools.wraps(f)
         def start(*args: Any, **kwargs: Any) -> None:
-            arguments = ",".join(board_literal(a) for a in args)
-            keywords = ",".join(f"{k!r}:{board_literal(v)}" for k, v in kwargs.items())
-            code = f"import _thread\n_thread.start_new_thread({name},({arguments}{',' if args else ''}),{{{keywords}}})"
-            if record:
-                device._history.record(code)
-            device._execute(code)
+            code = f"import _thread\n_thread.start_new_thread({name},{encode(args)},{encode(kwargs)})"
+            device.run_recorded(code, record=record, reconnect=False)
 
         return start

@@ -29,12 +29,12 @@ def read_file(device: Any, path: str) -> bytes:
     """The contents of board file `path` (through the link's own file protocol where it has one: WebREPL)."""
     from .sync.file_protocol import file_transport
 
-    if file_transport(device, path) is not None:
+    if file_transport(device.session, path) is not None:
         # A board whose WebREPL get cannot open the file drops the connection: ask the REPL first, which
         # raises the board's own error for a missing file.
         is_folder = device(f"__import__('os').stat({path!r})[0] & 0x4000 != 0", record=False)
         if not is_folder:
-            with device._wire() as repl:
+            with device.session.hold() as repl:
                 return repl.transport.get_file(path)
     device(f"_belay_f = open({path!r}, 'rb')", record=False)
     chunks = []
@@ -53,13 +53,14 @@ def write_file(device: Any, path: str, data: bytes) -> None:
     from .sync import put_file, sync_helpers
     from .sync.file_protocol import file_transport
 
-    if file_transport(device, path) is not None:
+    if file_transport(device.session, path) is not None:
         # A board whose WebREPL put cannot open the file drops the connection: a missing folder is the REPL's
         # error to raise, as it is without WebREPL.
         folder = path.rsplit("/", 1)[0] if "/" in path else "."
         device(f"__import__('os').stat({folder or '/'!r})", record=False)
-    with sync_helpers(device) as board:
-        put_file(device, path, data, compress=board.inflates)
+    session = device.session
+    with sync_helpers(session) as board:
+        put_file(session, path, data, compress=board.inflates)
 
 
 def remove(device: Any, path: str) -> None:

@@ -1,13 +1,12 @@
 """ProxyObject: a host handle on an object that lives on the board."""
 
-import ast
 import builtins
-import math
-import numbers
 from typing import Any, Optional
 
 from attrs import frozen
 
+from . import board_calls
+from .board_values import board_source, encode
 from .errors import ConnectionLost, PyboardException
 
 # Probes from IPython, Jupyter and the standard library; answered on the host, never sent to the board.
@@ -46,7 +45,7 @@ class ProxyReference:
         if not payload:
             return cls("")
         object_id = int(payload)
-        return cls(f"_belay.o[{object_id}]", object_id)
+        return cls(board_calls.kept_object(object_id), object_id)
 
 
 def _promote(error: PyboardException) -> Exception:
@@ -77,16 +76,18 @@ class ProxyObject:
     """
 
     def __init__(self, device: Any, name: str, delete: bool = True):
+        session = device.session
         object.__setattr__(self, "_belay_device", device)
+        object.__setattr__(self, "_belay_session", session)
         object.__setattr__(self, "_belay_target_name", name)
         object.__setattr__(self, "_belay_delete", delete)
-        object.__setattr__(self, "_belay_generation", device.generation)
+        object.__setattr__(self, "_belay_generation", session.generation)
 
     # -- plumbing -----------------------------------------------------------------------------------
 
     def _belay_eval(self, expression: str) -> Any:
         device = object.__getattribute__(self, "_belay_device")
-        if object.__getattribute__(self, "_belay_generation") != device.generation:
+        if _stale(self):
             raise ConnectionLost(
                 f"{object.__getattribute__(self, '_belay_target_name')} belonged to the board before a reset or "
                 "reconnect; create a new proxy"
@@ -115,21 +116,15 @@ class ProxyObject:
 
     @staticmethod
     def _literal(value: Any) -> str:
-        source = board_source(value)
-        if source is None:
-            raise TypeError(
-                f"{type(value).__name__} value {value!r:.80} cannot be sent to the board: "
-                "its repr is not Python code (only proxies, literals and reprs that are code can)"
-            )
-        return source
+        return encode(value)
 
     def __del__(self) -> None:
         if not object.__getattribute__(self, "_belay_delete"):
             return
-        name = object.__getattribute__(self, "_belay_target_name")
-        if name.startswith("_belay.o["):
-            device = object.__getattribute__(self, "_belay_device")
-            device.release_later(int(name[9:-1]), object.__getattribute__(self, "_belay_generation"))
+        object_id = board_calls.kept_object_id(object.__getattribute__(self, "_belay_target_name"))
+        if object_id is not None:
+            session = object.__getattribute__(self, "_belay_session")
+            session.release_later(object_id, object.__getattribute__(self, "_belay_generation"))
 
     # -- attributes ---------------------------------------------------------------------------------------
 
@@ -240,74 +235,23 @@ class ProxyObject:
         return {"text/plain": repr(self)}
 
 
-def board_source(value: Any) -> Optional[str]:
-    """Board code for a host value: a proxy's target name, a literal, or a repr that is code; else None.
-
-    Floats that are not finite become ``float('inf')``, ``float('-inf')``, ``float('nan')`` (the board has no
-    names ``inf`` and ``nan``), also inside lists, tuples, sets and dicts. Any other value counts if its repr
-    is a Python expression, as Belay 0.30 sent it (``range(0, 5)``); a repr that is not code is never sent.
-    """
-    try:
-        return _source(value)
-    except RecursionError:  # a container that holds itself
-        return None
-
-
-def _source(value: Any) -> Optional[str]:
-    if isinstance(value, ProxyObject):
-        return object.__getattribute__(value, "_belay_target_name")
-    if value is None:
-        return "None"
-    if isinstance(value, bool):
-        return "True" if value else "False"
-    if isinstance(value, str):
-        return str.__repr__(value)
-    if isinstance(value, bytes):
-        return bytes.__repr__(value)
-    if isinstance(value, bytearray):
-        return f"bytearray({bytes(value)!r})"
-    if isinstance(value, numbers.Integral):  # also numpy integers, whose repr may be np.int64(1)
-        return repr(int(value))
-    if isinstance(value, numbers.Real):
-        number = float(value)
-        if math.isnan(number):
-            return "float('nan')"
-        if math.isinf(number):
-            return "float('inf')" if number > 0 else "float('-inf')"
-        return repr(number)
-    if type(value) in (list, tuple, set):
-        parts = [_source(item) for item in value]
-        if None in parts:
-            return None
-        if type(value) is set:
-            return "{" + ",".join(parts) + "}" if parts else "set()"
-        if type(value) is tuple:
-            return "(" + ",".join(parts) + ("," if len(parts) == 1 else "") + ")"
-        return "[" + ",".join(parts) + "]"
-    if type(value) is dict:
-        parts = [(_source(key), _source(item)) for key, item in value.items()]
-        if any(key is None or item is None for key, item in parts):
-            return None
-        return "{" + ",".join(f"{key}:{item}" for key, item in parts) + "}"
-    # Belay 0.30 sends any repr: keep those that are code (`range(0, 5)`, `Point(1, 2)` for a class the board
-    # has too), refuse those that are not (`<object at 0x...>`, `<class 'type'>`).
-    text = repr(value)
-    try:
-        ast.parse(text, mode="eval")
-    except (SyntaxError, ValueError):
-        return None
-    return text
-
-
 def proxy_object_lost(proxy: ProxyObject) -> Optional[str]:
     """Why the board object behind `proxy` is out of reach (its device closed, reset or reconnected), or None."""
     device = object.__getattribute__(proxy, "_belay_device")
     name = object.__getattribute__(proxy, "_belay_target_name")
-    if getattr(device, "_repl", True) is None:
+    try:
+        device.session  # noqa: B018 - raises for a closed device
+    except ConnectionLost:
         return f"the device of {name} is closed"
-    if object.__getattribute__(proxy, "_belay_generation") != device.generation:
+    if _stale(proxy):
         return f"{name} belonged to the board before a reset or reconnect"
     return None
+
+
+def _stale(proxy: ProxyObject) -> bool:
+    """Whether `proxy`'s board object went with its connection (closed, lost) or with a reset."""
+    session = object.__getattribute__(proxy, "_belay_session")
+    return session.closed or object.__getattribute__(proxy, "_belay_generation") != session.generation
 
 
 def _widget_frontend() -> bool:

@@ -1,22 +1,23 @@
 """Host iterators over generator tasks: values pushed by the board as it produces them, or stepped with send().
 
-`TaskStream` drives `protocol.stream_control.StreamControl` (the pause and stop protocol) over the device's link.
+`TaskStream` drives `protocol.stream_control.StreamControl` (the pause and stop protocol) over the session's link.
 """
 
 import threading
 import time
-import weakref
 from collections import deque
-from collections.abc import Generator, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Generator
+from contextlib import suppress
 from typing import Any, Optional, TextIO
 
-from .errors import ConnectionLost, PyboardException
+from . import board_calls
+from .errors import ConnectionLost
 from .output import OutputForwarder
 from .protocol.framing import ErrorOutput, Event, Finished, Output
 from .protocol.raw_repl import CTRL_C, RawRepl, Reply
 from .protocol.stream_control import Ended, Printed, StreamControl, StreamState, Value
 from .replies import NO_RESULT
+from .session import Session
 from .tracebacks import SourceLocation
 
 
@@ -41,7 +42,7 @@ class TaskStream:
 
     def __init__(
         self,
-        device: Any,
+        session: Session,
         key: str,
         call: str,
         *,
@@ -49,14 +50,14 @@ class TaskStream:
         stream_out: Optional[TextIO] = None,
         module: Optional[SourceLocation] = None,
     ):
-        self._device = device
+        self._session = session
         self._key = key
-        self._next_code = f"_belay.s({key!r},{call})"
+        self._next_code = board_calls.stream_start(key, call)
         self._module = module
         self._output = OutputForwarder(stream_out)
         self._values: deque = deque()
-        self._generation = device.generation
-        self._protocol = StreamControl(device.record_parser(), trusted=trusted)
+        self._generation = session.generation
+        self._protocol = StreamControl(session.record_parser(), trusted=trusted)
         self._reply: Optional[Reply] = None  # the running exchange's reply
         self._ended: Optional[Ended] = None  # the end of the stream, to act on once its exchange's reading is over
         # Every call into the protocol is made under this lock: request_stop / request_pause (any thread), the
@@ -66,42 +67,9 @@ class TaskStream:
         self._link: Optional[RawRepl] = None
         self._timer_due: Optional[float] = None
 
-    # -- the device's link (the only places that know the Device) ------------------------------------
-
-    def _hold(self) -> Any:
-        """Hold the link (pausing another stream); a context manager handing out the REPL."""
-        return self._device._wire(self)
-
     def _link_is_current(self) -> bool:
-        return self._generation == self._device.generation
-
-    def _set_active(self) -> None:
-        self._device._active_stream = weakref.ref(self)
-
-    def _clear_active(self) -> None:
-        self._device._active_stream = None
-
-    def _board_exception(self, stderr: bytes) -> PyboardException:
-        return self._device.board_exception(stderr, self._module)
-
-    @contextmanager
-    def _try_hold(self) -> Iterator[Optional[RawRepl]]:
-        """Hold the link if it is free right now (the REPL), else None; never blocks."""
-        device = self._device
-        if not device._lock.acquire(blocking=False):
-            yield None
-            return
-        try:
-            yield device._repl if self._link_is_current() else None
-        finally:
-            device._lock.release()
-
-    def _abandon(self) -> None:
-        """Have the device stop this stream with the link held, at its next call."""
-        self._device._abandoned.append(self._stop_on_link)
-
-    def _stop_on_link(self) -> None:
-        self._stop(self._device._repl)
+        """Whether the board still has what this stream started there (no reset or reconnection since)."""
+        return not self._session.closed and self._generation == self._session.generation
 
     # -- iteration -----------------------------------------------------------------------------------
 
@@ -118,7 +86,7 @@ class TaskStream:
                 with self._control:
                     self._protocol.forget()
                 raise ConnectionLost("the board was reset or reconnected; this generator no longer exists there")
-            with self._hold() as repl:
+            with self._session.hold(self) as repl:
                 self._fetch(repl)
             # No value yet: another thread paused the stream to make a call. The link goes to it first (the
             # device's lock is fair), then the loop takes the link back and resumes the board's generator.
@@ -140,20 +108,25 @@ class TaskStream:
         """Stop the generator on the board (its ``finally`` runs) and drop what was buffered."""
         if self._protocol.state is StreamState.DONE:
             return
-        with self._hold() as repl:
+        with self._session.hold(self) as repl:
             self._stop(repl)
 
     def __del__(self) -> None:
         if self._protocol.state in (StreamState.NEW, StreamState.DONE):
             return
+        if not self._link_is_current():
+            return  # the board's generator went with the connection or the reset
         # No I/O from the garbage collector unless the link is free right now; otherwise the next call does it.
-        with self._try_hold() as repl:
+        with self._session.try_hold() as repl:
             if repl is None:
-                if self._link_is_current():
-                    self._abandon()
+                self._session.abandon(self._stop_on_link)
                 return
-            with suppress(Exception):
+            with suppress(Exception):  # the garbage collector has nobody to report to
                 self._stop(repl)
+
+    def _stop_on_link(self) -> None:
+        if self._link_is_current():
+            self._stop(self._session.repl)
 
     # -- requests from any thread --------------------------------------------------------------------
 
@@ -200,7 +173,7 @@ class TaskStream:
         if protocol.stop_requested and protocol.state is not StreamState.DONE:
             self._stop(repl, keep_values=True)  # requested while values arrived, or while the stream paused
 
-    def _pause(self, repl: RawRepl) -> None:
+    def pause(self, repl: RawRepl) -> None:
         """Ask the board to stop pushing and keep the generator (another thread's call, with the link held)."""
         with self._control:
             self._protocol.request_pause()
@@ -208,10 +181,10 @@ class TaskStream:
 
     def _start(self, repl: RawRepl) -> None:
         self._reply = repl.execute(self._next_code.encode())
-        self._next_code = f"_belay.s({self._key!r})"
+        self._next_code = board_calls.stream_resume(self._key)
         with self._control:
             self._protocol.start()
-        self._set_active()
+        self._session.set_active_stream(self)
 
     def _read(self, repl: RawRepl, until_values: bool) -> None:
         """Read the running exchange, attended, until values arrive (if `until_values`) or it ends."""
@@ -305,7 +278,7 @@ class TaskStream:
             else:
                 if self._reply is not None:
                     self._reply = None
-                    self._clear_active()
+                    self._session.clear_active_stream()
                 if type(event) is Ended:
                     self._ended = event
 
@@ -316,10 +289,10 @@ class TaskStream:
             return
         if ended.close_generator:
             # Closing it runs its `finally` (a no-op when it has ended already).
-            repl.exec(f"(lambda g:g and g.close())(_belay.o.pop({self._key!r},None))".encode())
+            repl.exec(board_calls.close_stream(self._key).encode())
         self._output.finish()
         if ended.error:
-            raise self._board_exception(ended.error)
+            raise self._session.board_exception(ended.error, self._module)
 
     def _send_control(self) -> None:
         """Write what the protocol asks to send, and arm its time-out (with `_control` held)."""
@@ -343,20 +316,20 @@ class TaskStream:
 
 
 def lockstep_stream(
-    device: Any, key: str, call: str, *, trusted: bool = False, stream_out: Optional[TextIO] = None
+    session: Session, key: str, call: str, *, trusted: bool = False, stream_out: Optional[TextIO] = None
 ) -> Generator[Any, Any, None]:
     """Step a board generator one value per round trip, so values sent with ``send()`` reach it."""
-    generation = device.generation
-    device._execute(f"_belay.o[{key!r}]={call}", stream_out=stream_out)
+    generation = session.generation
+    session.run(board_calls.lockstep_start(key, call), stream_out=stream_out)
     sent = None
     finished = False
     try:
         while True:
-            value = device._execute(f"_belay.x({key!r},{sent!r})", stream_out=stream_out, trusted=trusted)
+            value = session.run(board_calls.lockstep_step(key, sent), stream_out=stream_out, trusted=trusted)
             if value is NO_RESULT:
                 finished = True
                 return
             sent = yield value
     finally:
         if not finished:
-            device.release_later(key, generation)
+            session.release_later(key, generation)

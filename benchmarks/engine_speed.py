@@ -47,7 +47,7 @@ def main() -> None:
             for i in range(n):
                 yield i
 
-        repl = device._repl
+        repl = device.session.repl
         floor = median_ms(lambda: repl.exec(b"tiny()"))
         call = median_ms(tiny)
         print(f"tiny call round trip, median:     {call:8.3f} ms")

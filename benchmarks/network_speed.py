@@ -70,7 +70,7 @@ def sync_seconds(device: Device, folder: Path, generation: int) -> float:
 
 def nagle_on_client(device: Device) -> None:
     """Turn Nagle's algorithm back on for a socket:// Device's connection."""
-    port = getattr(device._repl.transport, "_port", None)
+    port = getattr(device.session.repl.transport, "_port", None)
     network_socket = getattr(port, "_socket", None)
     if isinstance(network_socket, socket.socket):
         network_socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 0)

@@ -7,7 +7,6 @@ from typing import Annotated, Optional
 from cyclopts import Parameter
 
 from .. import commands
-from ..commands.terminal import terminal as terminal_session
 from .common import Password, Port, ProgressBar, Settings, board, documented_by, on_board, out, required, say, take_port
 
 Patterns = Annotated[Optional[list[str]], Parameter(consume_multiple=True)]
@@ -89,7 +88,7 @@ def latency(
 
 def terminal(port: Port = None, *, password: Password = None) -> None:
     """Talk to the board's REPL from this terminal: keys go to the board as typed, Ctrl-] quits."""
-    on_board(port, password, say, terminal_session)
+    on_board(port, password, say, lambda device: device.terminal())
 
 
 @documented_by(commands.ls)

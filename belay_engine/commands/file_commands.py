@@ -59,7 +59,7 @@ def sync(
         Belay's ``progress_update`` callback (description, total, advance, total_bytes, advance_bytes).
     """
     plan = sync_tree(
-        device,
+        device.session,
         Path(folder).expanduser(),
         dst=dst,
         keep=keep,

@@ -7,7 +7,6 @@ from typing import Any, Optional, TextIO, Union
 
 from attrs import frozen
 
-from ..executors import run_global_code
 from ..timing import time_on_board
 from ..tracebacks import SourceLocation
 
@@ -59,7 +58,7 @@ def run_file(device: Any, file: Union[str, Path]) -> RanFile:
     """
     path = Path(file).expanduser()
     code = path.read_text(encoding="utf-8")
-    run_global_code(device, code, SourceLocation(str(path.resolve()), 1), record=False)
+    device.run_global(code, SourceLocation(str(path.resolve()), 1), record=False)
     return RanFile(str(path))
 
 

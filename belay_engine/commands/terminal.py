@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from typing import Any, Iterator, Optional
 
 from ..errors import ConnectionLost
+from ..session import Session
 
 EXIT_CHAR = chr(0x1D)  # Ctrl-], as in telnet and Miniterm
 _POLL_SECONDS = 0.2  # how often the key loop looks whether the board link ended
@@ -82,30 +83,41 @@ def pass_through(transport: Any, exit_char: str = EXIT_CHAR, in_fd: Optional[int
         raise ConnectionLost(f"the board link ended: {failure[0]}") from failure[0]
 
 
-def terminal(device: Any, *, exit_char: str = EXIT_CHAR, in_fd: Optional[int] = None, out_fd: Optional[int] = None):
-    """Talk to the board's friendly REPL from this terminal; Ctrl-] quits.
+def terminal(
+    session: Session,
+    port: Any,
+    *,
+    exit_char: str = EXIT_CHAR,
+    in_fd: Optional[int] = None,
+    out_fd: Optional[int] = None,
+) -> bool:
+    """Talk to the board's friendly REPL from this terminal; Ctrl-] quits. Whether the board was reset meanwhile.
+
+    A reset (the user pressed Ctrl-D) took the engine's helpers with the board's globals: the caller puts them
+    back (`Device.terminal` does).
 
     Parameters
     ----------
-    device : Device
-        The board.
+    session : Session
+        The board's connection.
+    port : str
+        The port, as the user named it (shown in the banner).
     exit_char : str
         The key that quits (default Ctrl-]).
     in_fd, out_fd : int, optional
         Where keys come from and board output goes (default: stdin and stdout).
     """
-    sys.stderr.write(f"Board REPL on {device._port}; {_key_name(exit_char)} quits.\n")
+    sys.stderr.write(f"Board REPL on {port}; {_key_name(exit_char)} quits.\n")
     sys.stderr.flush()
-    with device._wire() as repl:
+    with session.hold() as repl:
         repl.exit()
         try:
             pass_through(repl.transport, exit_char, in_fd, out_fd)
         finally:
             repl.enter()
             helpers_there, _ = repl.exec(b"print('_belay' in globals())")
-    if helpers_there.strip() != b"True":
-        device._restore_after_reboot()  # the user soft-reset the board: its globals, our helpers among them, went
     sys.stderr.write("\n")
+    return helpers_there.strip() != b"True"
 
 
 def _key_name(char: str) -> str:

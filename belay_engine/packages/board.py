@@ -193,7 +193,7 @@ def _sync_tree(
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(local, target)
         plan = sync(
-            device,
+            device.session,
             folder,
             dst=dst,
             keep=True,  # deletions are the manifest's business below

@@ -13,8 +13,10 @@ from typing import Any, Callable, Optional, Union
 import pathspec
 from attrs import define, field
 
+from .. import board_calls
 from ..errors import ConnectionLost
 from ..minify import minify as minify_code
+from ..session import Session
 from .compile import compile_to_mpy
 from .discover import discover
 from .file_protocol import TEMPORARY_SUFFIX, FileWriter
@@ -86,7 +88,6 @@ def board_helpers(emitters: tuple[str, ...]) -> str:
 
 #: Boards with less free heap than this get the sync helpers (about 4.5 KB) for one sync at a time only.
 ROOMY_HEAP = 64 * 1024
-_HELPER_NAMES = ("st", "sd", "u", "mv", "rm", "mk", "fnv", "ue", "z", "sha")
 
 
 @define
@@ -101,56 +102,53 @@ class BoardState:
     trees: dict[str, list[RemoteEntry]] = field(factory=dict)
 
 
-_boards: "weakref.WeakKeyDictionary[Any, BoardState]" = weakref.WeakKeyDictionary()
+_boards: "weakref.WeakKeyDictionary[Session, BoardState]" = weakref.WeakKeyDictionary()
 
 
 @contextmanager
-def sync_helpers(device: Any) -> Iterator[BoardState]:
+def sync_helpers(session: Session) -> Iterator[BoardState]:
     """The board side of sync for the block.
 
     Installed once per connection where the board has heap to spare, else for the block only.
     """
-    state = _boards.get(device)
-    if state is None or state.generation != device.generation:
-        state = _boards[device] = BoardState(device.generation)
+    state = _boards.get(session)
+    if state is None or state.generation != session.generation:
+        state = _boards[session] = BoardState(session.generation)
     if not state.installed:
-        code = minify_code(board_helpers(device.implementation.emitters))
-        state.inflates, state.sha256, free = device._execute(
-            code + "_belay.r((_belay.z,_belay.sha,__import__('gc').mem_free()))\n"
-        )
+        code = minify_code(board_helpers(session.implementation.emitters))
+        state.inflates, state.sha256, free = session.run(code + board_calls.sync_facts() + "\n")
         state.roomy = free >= ROOMY_HEAP
         state.installed = True
     try:
         yield state
     except BaseException:
         with suppress(Exception):  # the error on its way out says what went wrong, not the clean-up
-            _remove_helpers(device, state)
+            _remove_helpers(session, state)
         raise
-    _remove_helpers(device, state)
+    _remove_helpers(session, state)
 
 
-def _remove_helpers(device: Any, state: BoardState) -> None:
-    if not state.roomy and state.installed and state.generation == device.generation:
+def _remove_helpers(session: Session, state: BoardState) -> None:
+    if not state.roomy and state.installed and state.generation == session.generation:
         state.installed = False
         with suppress(ConnectionLost):  # a board that is gone has freed them already
-            device._execute("del " + ",".join(f"_belay.{name}" for name in _HELPER_NAMES))
+            session.run(board_calls.drop_sync_helpers())
 
 
 def tree_digest(entries: list[RemoteEntry], sha256: bool) -> str:
-    """The board's `_belay.sd` digest of a tree listing, computed on the host."""
+    """The board's digest of a tree listing (`board_calls.tree_digest`), computed on the host."""
     rows = sorted((e.path, int(e.is_dir), e.hash) for e in entries)
     text = "\n".join(f"{path}\x00{is_dir}\x00{digest}" for path, is_dir, digest in rows).encode()
     return hashlib.sha256(text).hexdigest()[:16] if sha256 else f"fnv{fnv1a32(text):08x}"
 
 
-def remote_tree(device: Any, state: BoardState, dst: str) -> list[RemoteEntry]:
+def remote_tree(session: Session, state: BoardState, dst: str) -> list[RemoteEntry]:
     """The board's tree under `dst`: as the last sync left it if a short digest says so, else listed in full."""
     cached = state.trees.pop(dst, None)
-    if cached is not None and device._execute(f"_belay.r(_belay.sd({dst!r}))") == tree_digest(cached, state.sha256):
+    if cached is not None and session.run(board_calls.tree_digest(dst)) == tree_digest(cached, state.sha256):
         return cached
     return [
-        RemoteEntry(path, bool(is_dir), digest)
-        for path, is_dir, digest in device._execute(f"_belay.r(_belay.st({dst!r}))")
+        RemoteEntry(path, bool(is_dir), digest) for path, is_dir, digest in session.run(board_calls.tree_hashes(dst))
     ]
 
 
@@ -186,7 +184,7 @@ def local_tree(folder: Path, ignore: list[str], minify: bool) -> tuple[dict[str,
 
 
 def sync(
-    device: Any,
+    session: Session,
     folder: Union[str, Path],
     dst: str = "/",
     keep: Union[str, list, tuple, bool, None] = None,
@@ -206,42 +204,43 @@ def sync(
     keep_patterns = _keep_list(keep, dst)
     files, folders, single = local_tree(folder, _ignore_list(ignore), minify and mpy_cross_binary is None)
     if mpy_cross_binary is not None:
-        files = compile_to_mpy(files, str(mpy_cross_binary), device.implementation)
+        files = compile_to_mpy(files, str(mpy_cross_binary), session.implementation)
 
     _report(progress_update, description="Bootstrapping sync...")
-    with sync_helpers(device) as state:
+    with sync_helpers(session) as state:
         _report(progress_update, description="Fetching remote hashes...")
-        remote = remote_tree(device, state, dst)
+        remote = remote_tree(session, state, dst)
         leftovers = [e.path for e in remote if not e.is_dir and e.path.endswith(TEMPORARY_SUFFIX)]
         if leftovers:
             # Left by an interrupted upload: removed whatever `keep` says (a kept folder may hold one).
-            device._execute(f"_belay.rm({[_board_path(dst, p) for p in leftovers]!r},[])")
+            session.run(board_calls.remove([_board_path(dst, p) for p in leftovers]))
             remote = [e for e in remote if e.path not in leftovers]
         delete = not single and keep_patterns is not None
         keep_spec = pathspec.GitIgnoreSpec.from_lines(keep_patterns or [])
         plan = make_plan(files, folders, remote, content_hash, keep_spec, delete=delete)
         if plan.remove_files or plan.remove_folders:
             _report(progress_update, description="Removing stale files...")
-            device._execute(
-                f"_belay.rm({[_board_path(dst, p) for p in plan.remove_files]!r},"
-                f"{[_board_path(dst, p) for p in plan.remove_folders]!r})"
+            session.run(
+                board_calls.remove(
+                    [_board_path(dst, p) for p in plan.remove_files], [_board_path(dst, p) for p in plan.remove_folders]
+                )
             )
         targets = ([dst] if dst != "/" else []) + [_board_path(dst, p) for p in plan.make_folders]
         if targets:
             _report(progress_update, description="Creating remote directories...")
             prefixes = [dst[:i] for i in range(1, len(dst)) if dst[i] == "/"] if dst != "/" else []
-            device._execute(f"_belay.mk({prefixes + targets!r})")
+            session.run(board_calls.make_dirs(prefixes + targets))
         by_bytes = _counts_bytes(progress_update)
         sizes = {"total_bytes": sum(len(files[p]) for p in plan.uploads)} if by_bytes else {}
         _report(progress_update, total=len(plan.uploads), **sizes)
         on_sent = (lambda count: _report(progress_update, advance_bytes=count)) if by_bytes else None
         # Through the link's own file protocol where it has one (renamed into place together at the end).
-        writer = FileWriter(device, on_sent)
+        writer = FileWriter(session, on_sent)
         for relative in plan.uploads:
             _report(progress_update, description=f"Pushing: {relative}")
             path, data = _board_path(dst, relative), files[relative]
             if not writer.write(path, data):
-                send_file(device, path, data, compress=state.inflates, on_sent=on_sent)
+                send_file(session, path, data, compress=state.inflates, on_sent=on_sent)
             _report(progress_update, advance=1)
         writer.finish()
         state.trees[dst] = tree_after(remote, plan, files, state.sha256)
@@ -250,7 +249,7 @@ def sync(
 
 
 def put_file(
-    device: Any,
+    session: Session,
     path: str,
     data: bytes,
     *,
@@ -264,8 +263,8 @@ def put_file(
     board inflates. `on_sent(n)` hears of file bytes as they reach the board. Links with a file protocol of
     their own (WebREPL) carry the bytes; the REPL only renames.
     """
-    writer = FileWriter(device, on_sent)
+    writer = FileWriter(session, on_sent)
     if writer.write(path, data):
         writer.finish()
     else:
-        send_file(device, path, data, compress=compress, on_sent=on_sent)
+        send_file(session, path, data, compress=compress, on_sent=on_sent)

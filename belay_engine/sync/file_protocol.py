@@ -4,20 +4,24 @@ Each file goes to a temporary name beside its final one; the renames happen on t
 once the files are whole, so a transfer cut short leaves every board file old or new, never truncated.
 """
 
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from attrs import define, field
+
+if TYPE_CHECKING:
+    from ..session import Session
+from ..board_calls import move_into_place
 
 TEMPORARY_SUFFIX = ".belay-tmp"
 
 
-def file_transport(device: Any, name: str) -> Any:
-    """The device's transport if it can put and get board file `name` itself (and its temporary), else None."""
-    repl = device._repl
-    accepts = getattr(repl.transport, "accepts_file_name", None) if repl is not None else None
+def file_transport(session: "Session", name: str) -> Any:
+    """The session's transport if it can put and get board file `name` itself (and its temporary), else None."""
+    transport = session.repl.transport
+    accepts = getattr(transport, "accepts_file_name", None)
     if accepts is None or not accepts(name + TEMPORARY_SUFFIX):
         return None
-    return repl.transport
+    return transport
 
 
 def rename_code(moves: list[tuple[str, str, int]]) -> str:
@@ -25,19 +29,7 @@ def rename_code(moves: list[tuple[str, str, int]]) -> str:
 
     A temporary of the wrong size (a board that could not write it all) is removed and the code raises.
     """
-    return (
-        "def _belay_moves(moves):\n"
-        " import os\n"
-        " for t,f,n in moves:\n"
-        "  if os.stat(t)[6]!=n:\n"
-        "   _belay.rm([t],[])\n"
-        "   raise OSError('the board wrote a short copy of '+f)\n"
-        "  _belay.mv(t,f)\n"
-        "try:\n"
-        f" _belay_moves({moves!r})\n"
-        "finally:\n"
-        " del _belay_moves\n"
-    )
+    return move_into_place(moves)
 
 
 @define
@@ -46,23 +38,23 @@ class FileWriter:
 
     Parameters
     ----------
-    device : Device
-        The connected device; its sync helpers must be installed for `finish`.
+    session : Session
+        The connection; its sync helpers must be installed for `finish`.
     on_sent : callable, optional
         Told how many file bytes reached the link, as they do.
     """
 
-    device: Any
+    session: "Session"
     on_sent: Optional[Callable[[int], None]] = None
     _moves: list[tuple[str, str, int]] = field(factory=list)
 
     def write(self, path: str, data: bytes) -> bool:
         """Put `data` to the temporary of board file `path`; False if the transport cannot (the REPL must)."""
-        transport = file_transport(self.device, path)
+        transport = file_transport(self.session, path)
         if transport is None:
             return False
         temporary = path + TEMPORARY_SUFFIX
-        with self.device._wire() as repl:
+        with self.session.hold() as repl:
             repl.transport.put_file(temporary, data, on_sent=self.on_sent)
         self._moves.append((temporary, path, len(data)))
         return True
@@ -71,4 +63,4 @@ class FileWriter:
         """Move every file written so far into place, in one exchange."""
         moves, self._moves = self._moves, []
         if moves:
-            self.device._execute(rename_code(moves))
+            self.session.run(rename_code(moves))

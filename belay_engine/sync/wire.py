@@ -8,11 +8,15 @@ bytes for random data). Text is compressed with zlib where the board has ``defla
 
 import zlib
 from contextlib import suppress
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
+from .. import board_calls
 from ..errors import ConnectionLost
 from ..protocol.file_credit import FileCredit, file_bytes_done
 from ..protocol.framing import ErrorOutput, Output
+
+if TYPE_CHECKING:
+    from ..session import Session
 
 ESCAPE = 0x10
 ESCAPED = (ESCAPE, 1, 2, 3, 4, 5)  # the escape byte first, so its own escapes are not escaped again
@@ -59,7 +63,7 @@ def encode(data: bytes, compress: bool) -> tuple[bytes, bool]:
 
 
 def send_file(
-    device: Any,
+    session: "Session",
     final: str,
     data: bytes,
     *,
@@ -77,14 +81,14 @@ def send_file(
         The board failed to write the file.
     """
     wire, compressed = encode(data, compress)
-    code = f"_belay.u({final!r},{len(wire)},{len(data)},{int(compressed)})"
+    code = board_calls.receive_file(final, len(wire), len(data), compressed)
     credit = FileCredit(wire)
     errors: list[bytes] = []
     reported = 0
     ended = False
     # The board inflates and writes every file byte: a time limit by what it writes, not by what it receives.
     timeout = 10 + max(len(wire), len(data)) / SLOWEST_LINK
-    with device._wire() as repl:
+    with session.hold() as repl:
         events = repl.execute(code.encode(), timeout=timeout, stdin=credit.first_chunk())
         try:
             for event in events:
@@ -108,6 +112,6 @@ def send_file(
                 with suppress(ConnectionLost):  # the board is gone; the error on its way out says so
                     repl.clear_input_line()
     if errors:
-        raise device.board_exception(b"".join(errors))
+        raise session.board_exception(b"".join(errors))
     if on_sent is not None and reported < len(data):
         on_sent(len(data) - reported)

@@ -161,7 +161,7 @@ class BelayKernel(Kernel):
         self._cells[name] = lines
         linecache.cache[name] = (len(code), None, lines, name)
         stream = _Discard() if silent else _StreamToFrontend(self)
-        result = run_cell(device, code, stream_out=stream, location=SourceLocation(name, 1))
+        result = run_cell(device.session, code, stream_out=stream, location=SourceLocation(name, 1))
         if result.value_repr is not None and not silent:
             self.send_response(
                 self.iopub_socket,

@@ -10,7 +10,6 @@ from IPython.core.magic_arguments import argument, magic_arguments, parse_argstr
 from belay_engine import commands
 from belay_engine.cells import run_cell
 from belay_engine.commands.docs import parameter_help
-from belay_engine.executors import run_global_code
 from belay_engine.tracebacks import SourceLocation
 
 from .arguments import device_argument, doc_from
@@ -60,7 +59,7 @@ class ExecutionMagics(Magics):
             if not expression:
                 raise UsageError("%belay EXPRESSION, or %%belay as a cell magic")
             return device(expression)
-        result = run_cell(device, cell, location=self._cell_location(cell))
+        result = run_cell(device.session, cell, location=self._cell_location(cell))
         return None if result.value_repr is None else BoardValue(result.value_repr)
 
     @magic_arguments()
@@ -73,9 +72,9 @@ class ExecutionMagics(Magics):
         device = self._devices.get(args.device)
         code = self._require_cell(cell, "belay_setup")
         location = self._cell_location(code)
-        run_global_code(device, code, location)
+        device.run_global(code, location)
         if args.autoinit:
-            device._belay_setup.autoinit.append(lambda: run_global_code(device, code, location, record=False))
+            device._belay_setup.autoinit.append(lambda: device.run_global(code, location, record=False))
 
     @magic_arguments()
     @device_argument

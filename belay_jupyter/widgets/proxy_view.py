@@ -8,6 +8,7 @@ from typing import Any, Optional
 import ipywidgets
 from attrs import frozen
 
+from belay_engine.board_calls import result_of_call
 from belay_engine.errors import ConnectionLost, PyboardException
 from belay_engine.proxy import ProxyObject, get_proxy_object_target_name, proxy_object_lost
 
@@ -23,7 +24,8 @@ _INTERVALS = (("off", 0.0), ("1 s", 1.0), ("2 s", 2.0), ("5 s", 5.0), ("10 s", 1
 # own, so one that raises (a property) becomes a failed row of the exception's type and repr, not a failed
 # view; MicroPython's dir() of an instance reads every attribute and fails with it, so then the names come
 # from the instance's __dict__ and its class. A lambda cannot hold `try`, hence a function, removed at once.
-# `{t}` is the proxy's target name (an engine-made board expression), `{n}` the item limit, `{r}` the repr limit.
+# `{report}` reports `_belay_pv` of the proxy's target (an engine-made board expression), `{n}` is the item limit,
+# `{r}` the repr limit.
 _SNAPSHOT = """\
 def _belay_pv(o):
  def row(n,f):
@@ -44,7 +46,7 @@ def _belay_pv(o):
   d.sort()
  return (type(o).__name__,'a',[row(n,lambda:getattr(o,n)) for n in d if n[:2]!='__'])
 try:
- _belay.r(_belay_pv({t}))
+ {report}
 finally:
  del _belay_pv
 """
@@ -94,7 +96,8 @@ class Snapshot:
         if lost:
             raise ConnectionLost(lost)  # and no reconnect of a closed device by a refresh
         device = object.__getattribute__(proxy, "_belay_device")
-        code = _SNAPSHOT.format(t=get_proxy_object_target_name(proxy), n=MAX_ITEMS, r=MAX_REPR)
+        report = result_of_call(f"_belay_pv({get_proxy_object_target_name(proxy)})")
+        code = _SNAPSHOT.format(report=report, n=MAX_ITEMS, r=MAX_REPR)
         type_name, kind, rows = device(code, record=False, minify=False)
         entries = tuple(Entry(name, type_, text, bool(call), bool(failed)) for name, type_, text, call, failed in rows)
         return cls(type_name, kind, entries)

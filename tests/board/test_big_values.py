@@ -96,16 +96,16 @@ def test_a_generator_yields_a_big_str(tasks):
 def test_a_cell_shows_the_board_repr_of_a_big_str(device):
     # ASCII only: for it the board's repr and the host's agree character for character.
     pattern = "ab'\"\\\n\t\x00\x7fq"
-    result = run_cell(device, f"p = {pattern!r}\ns = (p * 6000)[:60000]\ns")
+    result = run_cell(device.session, f"p = {pattern!r}\ns = (p * 6000)[:60000]\ns")
     assert result.value_repr == repr((pattern * 6000)[:60000])
 
 
 def test_a_cell_shows_the_board_repr_of_a_big_list(device):
-    result = run_cell(device, "['%05d' % i + 's' * 55 for i in range(900)]")
+    result = run_cell(device.session, "['%05d' % i + 's' * 55 for i in range(900)]")
     assert result.value_repr == repr(["%05d" % i + "s" * 55 for i in range(900)])
 
 
 def test_small_values_still_come_back_as_before(tasks):
     assert tasks.task.text(5, "ab") == "ababa"
     assert tasks("[1, 'a', b'b', (2,), {'k': None}]") == [1, "a", b"b", (2,), {"k": None}]
-    assert run_cell(tasks, "'it' + \"'s\"").value_repr == '"it\'s"'
+    assert run_cell(tasks.session, "'it' + \"'s\"").value_repr == '"it\'s"'

@@ -14,7 +14,7 @@ def test_expression_value_comes_back_as_a_python_value(device):
 
 def test_a_bare_tuple_expression_is_one_value(device):
     assert device("1, 'two'") == (1, "two")
-    assert run_cell(device, "x = 3\nx, x + 1").value_repr == "(3, 4)"
+    assert run_cell(device.session, "x = 3\nx, x + 1").value_repr == "(3, 4)"
 
 
 def test_statements_return_none_and_keep_their_effect(device):
@@ -105,7 +105,7 @@ def test_large_code_goes_through_raw_paste(device):
     body = "\n".join(f"v{i} = {i}" for i in range(400))
     device(body + "\n", minify=False)
     assert device("v399") == 399
-    assert device._repl.raw_paste_supported is True
+    assert device.session.repl.raw_paste_supported is True
 
 
 def test_unknown_keyword_arguments_are_refused(device):
@@ -115,22 +115,22 @@ def test_unknown_keyword_arguments_are_refused(device):
 
 def test_a_cell_shows_the_repr_of_its_last_expression(device):
     out = io.StringIO()
-    result = run_cell(device, "x = [1, 2]\nprint('side')\nx + [3]", stream_out=out)
+    result = run_cell(device.session, "x = [1, 2]\nprint('side')\nx + [3]", stream_out=out)
     assert result.value_repr == "[1, 2, 3]"
     assert out.getvalue() == "side\n"
 
 
 def test_a_cell_ending_in_a_statement_or_none_shows_nothing(device):
-    assert run_cell(device, "y = 2").value_repr is None
-    assert run_cell(device, "None").value_repr is None
+    assert run_cell(device.session, "y = 2").value_repr is None
+    assert run_cell(device.session, "None").value_repr is None
 
 
 def test_a_cell_value_that_is_not_a_literal_still_shows_its_repr(device):
-    assert run_cell(device, "object").value_repr == "<class 'object'>"
+    assert run_cell(device.session, "object").value_repr == "<class 'object'>"
 
 
 def test_a_cell_error_points_at_the_cell_line(device):
     location = SourceLocation("<cell-7>", 1)
     with pytest.raises(PyboardException) as info:
-        run_cell(device, "a = 1\nb = a / 0\nb", location=location)
+        run_cell(device.session, "a = 1\nb = a / 0\nb", location=location)
     assert 'File "<cell-7>", line 2, in <module>' in str(info.value)

@@ -132,9 +132,9 @@ def test_hard_reset_reboots_the_board_keeping_files_and_restoring_tasks(board_ro
             return 42
 
         device("x = 1\nopen('kept.txt', 'w').write('data')")
-        before = device._repl.transport.pid
+        before = device.session.repl.transport.pid
         device.hard_reset()
-        assert device._repl.transport.pid != before  # a new MicroPython process: RAM is fresh
+        assert device.session.repl.transport.pid != before  # a new MicroPython process: RAM is fresh
         assert device("'x' in globals()") is False
         assert device("open('kept.txt').read()") == "data"
         assert answer() == 42

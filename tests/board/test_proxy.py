@@ -103,13 +103,13 @@ def test_a_proxy_can_be_passed_to_a_task(device):
 
 def _record_sent(device, monkeypatch):
     sent = []
-    execute = device._execute
+    execute = device.session.run
 
     def recording(code, **options):
         sent.append(code)
         return execute(code, **options)
 
-    monkeypatch.setattr(device, "_execute", recording)
+    monkeypatch.setattr(device.session, "run", recording)
     return sent
 
 

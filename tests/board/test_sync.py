@@ -226,7 +226,7 @@ def test_board_and_host_compute_the_same_hashes(synced, emitters):
     device, _, root = synced
     data = bytes(range(256)) * 5 + b"tail"
     (root / "v.bin").write_bytes(data)
-    device._execute(board_helpers(emitters))
+    device.session.run(board_helpers(emitters))
     assert device("_belay.st('/', True)") == [("v.bin", 0, f"fnv{fnv1a32(data):08x}")]
     assert device("_belay.st('/')") == [("v.bin", 0, hashlib.sha256(data).hexdigest())]
 
@@ -339,8 +339,8 @@ def test_a_failed_write_leaves_the_board_usable_and_the_old_file_in_place(synced
 
     (root / "data.bin").write_bytes(b"old")
     (root / "plain").write_text("a file, not a folder")
-    with pytest.raises(PyboardException, match="OSError"), sync_helpers(device) as board:
-        put_file(device, "/plain/data.bin", bytes(range(256)) * 40, compress=board.inflates)
+    with pytest.raises(PyboardException, match="OSError"), sync_helpers(device.session) as board:
+        put_file(device.session, "/plain/data.bin", bytes(range(256)) * 40, compress=board.inflates)
     assert device("1 + 1") == 2
     assert (root / "data.bin").read_bytes() == b"old"
 
@@ -350,9 +350,9 @@ def test_every_emitter_variant_undoes_the_wire_escapes(synced, emitters):
     from belay_engine.sync import board_helpers, put_file
 
     device, _, root = synced
-    device._execute(board_helpers(emitters))
+    device.session.run(board_helpers(emitters))
     data = bytes(range(256)) * 3 + b"\x10" * 100 + b"\x03\x10\x04"
-    put_file(device, "/escaped.bin", data, compress=False)
+    put_file(device.session, "/escaped.bin", data, compress=False)
     assert (root / "escaped.bin").read_bytes() == data
 
 
@@ -470,6 +470,6 @@ def test_a_leftover_temporary_file_goes_even_where_keep_protects_the_folder(sync
 
 
 def test_program_input_with_a_control_byte_is_refused_before_the_code_runs(device):
-    with device._wire() as repl, pytest.raises(ValueError, match="control bytes"):
+    with device.session.hold() as repl, pytest.raises(ValueError, match="control bytes"):
         repl.execute(b"import sys\nsys.stdin.read(1)", stdin=b"\x04")
     assert device("1 + 1") == 2

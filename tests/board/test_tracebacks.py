@@ -29,8 +29,8 @@ def board(request, device):
     """The virtual board as it is, and as a firmware without compile() (the helpers installed again then)."""
     if request.param == "no compile":
         device(NO_COMPILE, record=False)
-        device._install_helpers()
-    assert device._compiles is (request.param == "compile")
+        device.session.install_helpers()
+    assert device.session.compiles is (request.param == "compile")
     return device
 
 
@@ -48,7 +48,7 @@ def cell(device, number: int, code: str):
     """Run `code` as the kernel runs cell `number`: registered with linecache, its location given."""
     name = f"<cell {number}>"
     linecache.cache[name] = (len(code), None, code.splitlines(keepends=True), name)
-    return run_cell(device, code, location=SourceLocation(name, 1))
+    return run_cell(device.session, code, location=SourceLocation(name, 1))
 
 
 def load_module(path, name):

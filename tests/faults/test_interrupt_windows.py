@@ -14,7 +14,7 @@ SPIN = "while True:\n    pass\n"
 def test_closing_a_reply_at_once_stops_code_the_board_is_still_compiling():
     with Device("virtual:") as device:
         for attempt in range(25):
-            with device._wire() as repl:
+            with device.session.hold() as repl:
                 events = repl.execute(SPIN.encode())
                 events.close()  # what a host interrupt during the wait does: Ctrl-C, then read to the prompt
             assert device("6 * 7") == 42, attempt
@@ -22,7 +22,7 @@ def test_closing_a_reply_at_once_stops_code_the_board_is_still_compiling():
 
 def test_a_host_interrupt_right_after_the_code_went_out_leaves_the_board_usable(monkeypatch):
     with Device("virtual:") as device:
-        transport = device._repl.transport
+        transport = device.session.repl.transport
         send = type(transport).write
         for attempt in range(10):
             armed = [True]
@@ -35,6 +35,6 @@ def test_a_host_interrupt_right_after_the_code_went_out_leaves_the_board_usable(
 
             monkeypatch.setattr(transport, "write", write_then_interrupt)
             with pytest.raises(KeyboardInterrupt):
-                device._execute(SPIN)
+                device.session.run(SPIN)
             monkeypatch.undo()
             assert device("6 * 7") == 42, attempt

@@ -19,7 +19,7 @@ class Tripwire:
     Parameters
     ----------
     inner : Transport
-        The transport of the connected device (``device._repl.transport``).
+        The transport of the connected device (``device.session.repl.transport``).
     direction : str
         ``"read"`` (bytes from the board) or ``"write"`` (bytes to it); None only counts.
     offset : int
@@ -96,8 +96,8 @@ class Tripwire:
 
 def wire(device, direction: Optional[str] = None, offset: int = 0, fault: str = "kill") -> Tripwire:
     """Put a Tripwire between `device` and its board; the next reconnect drops it."""
-    tripwire = Tripwire(device._repl.transport, direction, offset, fault)
-    device._repl.transport = tripwire
+    tripwire = Tripwire(device.session.repl.transport, direction, offset, fault)
+    device.session.repl.transport = tripwire
     return tripwire
 
 
@@ -107,7 +107,7 @@ def traffic(device, operation: Callable[[], object]) -> tuple[int, int]:
     try:
         operation()
     finally:
-        device._repl.transport = counter.inner
+        device.session.repl.transport = counter.inner
     return counter.read_count, counter.written_count
 
 

@@ -23,7 +23,7 @@ def device(webrepl_face):
 
 
 def test_device_connects_over_webrepl_and_runs_code(device):
-    assert isinstance(device._repl.transport, WebreplTransport)
+    assert isinstance(device.session.repl.transport, WebreplTransport)
     assert device.implementation.name == "micropython"
     assert device("1 + 1") == 2
 
@@ -123,7 +123,7 @@ def test_file_names_too_long_for_webrepl_go_through_the_repl(webrepl_face, devic
 
 
 def test_the_transport_reads_the_boards_version(device):
-    with device._wire() as repl:
+    with device.session.hold() as repl:
         assert repl.transport.board_version() == device.implementation.version
 
 
@@ -161,7 +161,7 @@ def test_a_temporary_the_board_wrote_short_is_not_moved_into_place(webrepl_face,
     root = webrepl_face.board.root
     (root / "app.py").write_bytes(b"old")
     (root / "app.py.belay-tmp").write_bytes(b"new but sh")
-    with pytest.raises(PyboardException, match=r"short copy of /app\.py"), sync_helpers(device):
-        device._execute(rename_code([("/app.py.belay-tmp", "/app.py", len(b"new but short"))]))
+    with pytest.raises(PyboardException, match=r"short copy of /app\.py"), sync_helpers(device.session):
+        device.session.run(rename_code([("/app.py.belay-tmp", "/app.py", len(b"new but short"))]))
     assert (root / "app.py").read_bytes() == b"old"
     assert not (root / "app.py.belay-tmp").exists()

@@ -111,8 +111,8 @@ def test_a_file_transfer_cut_halfway_leaves_the_old_file(webrepl_face, tmp_path)
             webrepl_face.drop_client()
 
     with Device(webrepl_face.url, password=PASSWORD) as device:
-        with pytest.raises(ConnectionLost), sync_helpers(device):
-            put_file(device, "/data.bin", new, on_sent=cut_halfway)
+        with pytest.raises(ConnectionLost), sync_helpers(device.session):
+            put_file(device.session, "/data.bin", new, on_sent=cut_halfway)
         assert (root / "data.bin").read_bytes() == b"old contents"
         temporary = root / "data.bin.belay-tmp"
         assert not temporary.exists() or temporary.stat().st_size < len(new)

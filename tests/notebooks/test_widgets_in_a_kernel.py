@@ -91,7 +91,7 @@ def test_kernel_shutdown_during_a_live_plot_leaves_no_board_process(tmp_path, mo
         execute(client, LIVE_TASK, TIMEOUT)
         execute(client, "live = belay_jupyter.plot(read_adc(100000))", TIMEOUT)
         assert poll(client, "len(live.values) > 5", "True") == "True"
-        board_pid = int(value_of(client, "device._repl.transport.pid"))
+        board_pid = int(value_of(client, "device.session.repl.transport.pid"))
     finally:
         client.stop_channels()
         manager.shutdown_kernel()

@@ -1,0 +1,203 @@
+"""The board helper API (`_belay.*`, see belay_engine/board/) as host functions that build the board code calling it.
+
+The helpers are installed on the board once per connection (board/helpers.py, value_pieces.py, board_info.py;
+sync's in sync_helpers.py, the timed generator in timed_generator.py). This is the only host module that
+names them: everything else asks here for the code to send. Host values in that code go through
+`board_values.encode`; an argument named `expression`, `call` or `body` is board source the caller built.
+
+A value the board reports comes back as a record (``R`` value, ``P`` proxy, ``Y`` streamed, ``W`` paused;
+see board/helpers.py), which `RecordParser` reads.
+"""
+
+from collections.abc import Iterable, Sequence
+from typing import Any, Optional
+
+from .board_values import encode
+
+#: Sync's helpers and facts on `_belay` (board/sync_helpers.py), dropped again where heap is short.
+SYNC_HELPER_NAMES = ("st", "sd", "u", "mv", "rm", "mk", "fnv", "ue", "z", "sha")
+#: The expression naming an object the engine keeps on the board for a proxy: ``_belay.o[<id>]``.
+_KEPT_PREFIX = "_belay.o["
+
+# -- values and proxies -------------------------------------------------------------------------------------
+
+
+def result_of(expression: str) -> str:
+    """Board code reporting the value of any expression text, a user's too (``a, b``, a trailing comment).
+
+    The parentheses keep a bare tuple one value; the newline ends a trailing comment before they close.
+    """
+    return f"_belay.r(({expression}\n))"
+
+
+def result_of_call(call: str) -> str:
+    """Board code reporting the value of a single expression the engine built (a call, a name, a parenthesised tuple).
+
+    Sent as it is, three bytes shorter than `result_of`: the hot path of every task call.
+    """
+    return f"_belay.r({call})"
+
+
+def proxy_of(expression: str) -> str:
+    """Board code reporting an expression's value if immutable, else keeping the object and reporting its id."""
+    return f"_belay.p(({expression}\n))"
+
+
+def proxy_of_name(name: str) -> str:
+    """Board code reporting the global `name`'s value if immutable, else an empty proxy record (the name stays)."""
+    return f"_belay.p({name},1)"
+
+
+def show_value(expression: str) -> str:
+    """Board code reporting an expression's repr as text for display (a cell's last expression); None shows nothing."""
+    return f"_belay.v(({expression}\n))"
+
+
+def kept_object(object_id: int) -> str:
+    """The board expression of the object kept under `object_id` by `proxy_of`."""
+    return f"{_KEPT_PREFIX}{int(object_id)}]"
+
+
+def kept_object_id(target: str) -> Optional[int]:
+    """The id in a `kept_object` expression, or None for any other board expression (a global's name)."""
+    if target.startswith(_KEPT_PREFIX) and target.endswith("]"):
+        number = target[len(_KEPT_PREFIX) : -1]
+        if number.isdigit():
+            return int(number)
+    return None
+
+
+def release(ids: Iterable[Any]) -> str:
+    """Board code forgetting kept objects and generators: proxy ids (int) and stream keys (str); unknown ones pass."""
+    return f"_belay.d({','.join(encode(i) for i in ids)})"
+
+
+# -- running code -------------------------------------------------------------------------------------------
+
+
+def run_located(body: str, file: str, line: int) -> str:
+    """Board code running `body` compiled as lines `line`, `line` + 1, ... of host file `file`.
+
+    Its frames, and those of the functions it defines, then name the host file and line. Needs compile() on
+    the board.
+    """
+    return f"_belay.c({encode(body)},{encode(file)},{max(int(line), 1)})"
+
+
+def install_helpers(parts: Sequence[str], nonce: str, file: str) -> str:
+    """Board code installing the helpers' parts, each compiled on its own as `file` where the board has compile().
+
+    ``@@`` in a part becomes the connection's `nonce`, which every record then carries. Collecting garbage
+    before each compile lets the helpers' code settle low in the heap, leaving the free space above it in one
+    piece for big values. The last part's value (board_info.py's report) is the code's reply.
+    """
+    sources = ",".join(encode(part.replace("@@", nonce)) for part in parts)
+    return (
+        f"for _belay_h in ({sources}):\n __import__('gc').collect()\n try:\n"
+        f"  _belay_h=compile(_belay_h,{encode(file)},'exec')\n except NameError:\n  pass\n exec(_belay_h)\n"
+        "del _belay_h\n__import__('gc').collect()\n"
+    )
+
+
+# -- streams ------------------------------------------------------------------------------------------------
+
+
+def stream_start(key: str, call: str) -> str:
+    """Board code keeping the generator `call` makes under `key` and pushing its values until done or paused."""
+    return f"_belay.s({encode(key)},{call})"
+
+
+def stream_resume(key: str) -> str:
+    """Board code pushing the values of the generator kept under `key` again, after a pause."""
+    return f"_belay.s({encode(key)})"
+
+
+def lockstep_start(key: str, call: str) -> str:
+    """Board statement keeping the generator `call` makes under `key`, to be stepped by `lockstep_step`."""
+    return f"_belay.o[{encode(key)}]={call}"
+
+
+def lockstep_step(key: str, sent: Any) -> str:
+    """Board code sending the host value `sent` into the generator under `key` and reporting what it yields.
+
+    Nothing is reported when the generator returns; it is then forgotten.
+
+    Raises
+    ------
+    TypeError
+        `sent` cannot be sent to the board (see `board_values.encode`).
+    """
+    return f"_belay.x({encode(key)},{encode(sent)})"
+
+
+def close_stream(key: str) -> str:
+    """Board code closing the generator under `key` (its ``finally`` runs) and forgetting it; none there is fine."""
+    return f"(lambda g:g and g.close())(_belay.o.pop({encode(key)},None))"
+
+
+def timed_stream(call: str) -> str:
+    """A board expression streaming ``(value, tick)`` pairs from the generator `call` makes (timed_generator.py)."""
+    return f"_belay_tg({call})"
+
+
+# -- files and sync (board/sync_helpers.py) -----------------------------------------------------------------
+
+
+def sync_facts() -> str:
+    """Board code reporting ``(inflates, has_sha256, free_heap)`` once the sync helpers are installed."""
+    return "_belay.r((_belay.z,_belay.sha,__import__('gc').mem_free()))"
+
+
+def drop_sync_helpers() -> str:
+    """Board code removing the sync helpers again (where the board's heap is short)."""
+    return "del " + ",".join(f"_belay.{name}" for name in SYNC_HELPER_NAMES)
+
+
+def tree_hashes(folder: str) -> str:
+    """Board code reporting ``(path, is_dir, hash)`` for every entry under `folder` (empty if it does not exist)."""
+    return result_of_call(f"_belay.st({encode(folder)})")
+
+
+def tree_digest(folder: str) -> str:
+    """Board code reporting the short digest of `folder`'s `tree_hashes` listing (`sync.tree_digest` on the host)."""
+    return result_of_call(f"_belay.sd({encode(folder)})")
+
+
+def remove(files: Sequence[str], folders: Sequence[str] = ()) -> str:
+    """Board code removing `files`, then the (empty) `folders`, in that order."""
+    return f"_belay.rm({encode(list(files))},{encode(list(folders))})"
+
+
+def make_dirs(folders: Sequence[str]) -> str:
+    """Board code making each folder in order (parents first), those that exist left as they are."""
+    return f"_belay.mk({encode(list(folders))})"
+
+
+def receive_file(final: str, wire_length: int, data_length: int, compressed: bool) -> str:
+    """Board code writing the file `final` from `wire_length` escaped bytes the host streams on stdin.
+
+    The file holds `data_length` bytes (zlib-inflated first when `compressed`); it is written to a temporary
+    and moved into place whole. The board grants credit with the grant byte as it reads (see sync/wire.py).
+    """
+    return f"_belay.u({encode(final)},{int(wire_length)},{int(data_length)},{int(bool(compressed))})"
+
+
+def move_into_place(moves: Sequence[tuple[str, str, int]]) -> str:
+    """Board code checking each ``(temporary, final, size)`` temporary holds `size` bytes, then moving it to `final`.
+
+    A temporary of the wrong size (a board that could not write it all) is removed and the code raises
+    OSError; the moves before it stay done.
+    """
+    return (
+        "def _belay_moves(moves):\n"
+        " import os\n"
+        " for t,f,n in moves:\n"
+        "  if os.stat(t)[6]!=n:\n"
+        "   _belay.rm([t],[])\n"
+        "   raise OSError('the board wrote a short copy of '+f)\n"
+        "  _belay.mv(t,f)\n"
+        "try:\n"
+        f" _belay_moves({encode([tuple(move) for move in moves])})\n"
+        "finally:\n"
+        " del _belay_moves\n"
+    )

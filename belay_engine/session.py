@@ -1,0 +1,301 @@
+"""Session: one connection to a board, with the link, its lock, the active stream and what waits for the link."""
+
+import contextlib
+import secrets
+import string
+import threading
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Callable, Optional, TextIO, Union
+
+from . import board_calls
+from .board_code import helper_parts
+from .errors import BoardTimeoutError, ConnectionLost, NoAnswerError, PyboardError, PyboardException
+from .fair_lock import FairLock
+from .implementation import Implementation
+from .output import OutputForwarder
+from .protocol.control_bytes import PROXY, RESULT, YIELDED
+from .protocol.framing import ErrorOutput, Finished, Output
+from .protocol.raw_repl import RawRepl
+from .protocol.records import RecordParser
+from .proxy import ProxyReference
+from .replies import NO_RESULT, parse_value
+from .source_map import SourceMap
+from .tracebacks import ENGINE_FILE, SourceLocation
+from .transports.base import Transport
+
+_NONCE_ALPHABET = string.ascii_letters + string.digits
+
+
+class Session:
+    """One connection to a board: the raw REPL over its transport, and who may use it when.
+
+    Every exchange with the board happens inside `hold`, which takes the link's lock (fair: waiting threads
+    get it in order), pauses a stream that another thread reads, and first does the work that waited for the
+    link (board objects to release, streams abandoned by the garbage collector). A `ConnectionLost` inside
+    closes the session: the board is gone or rebooted, and its helpers with it.
+
+    Parameters
+    ----------
+    repl : RawRepl
+        The raw REPL, entered, with the engine's helpers installed under `nonce`.
+    nonce : str
+        The connection's record nonce (see `RecordParser`).
+    source_map : SourceMap
+        Where the code sent to the board came from; shared by every session of a Device.
+    compiles : bool
+        Whether the board has ``compile()``, so host code can be compiled under its host file name.
+    generation : int
+        The first generation of this session; a reset raises it, and a later session starts above it.
+    timeout : float
+        Seconds a control exchange may take; another thread's call is awaited six times as long.
+    """
+
+    def __init__(
+        self,
+        repl: RawRepl,
+        *,
+        nonce: str,
+        source_map: SourceMap,
+        compiles: bool,
+        generation: int,
+        timeout: float,
+    ):
+        self.repl = repl
+        self.nonce = nonce
+        self.source_map = source_map
+        self.compiles = compiles
+        self.generation = generation
+        self.timeout = timeout
+        self.closed = False
+        #: What the board runs, as its helpers reported it (set by `connect`).
+        self.implementation = Implementation("unknown")
+        self._lock = FairLock()
+        self._lock_owner: Optional[int] = None
+        self._active_stream: Optional[weakref.ref] = None
+        self._abandoned: list[Callable[[], None]] = []
+        self._pending_releases: list[Union[int, str]] = []
+        self._stream_count = 0
+
+    @classmethod
+    def connect(
+        cls,
+        transport: Transport,
+        *,
+        reset: bool,
+        timeout: float,
+        source_map: SourceMap,
+        generation: int,
+    ) -> "Session":
+        """Enter the raw REPL on `transport` (soft-resetting where asked and possible) and install the helpers.
+
+        The transport is closed if anything fails, a Ctrl-C included.
+
+        Raises
+        ------
+        NoAnswerError
+            The board did not answer the raw REPL's control sequence.
+        """
+        repl = RawRepl(transport, acknowledge_timeout=timeout)
+        try:
+            repl.enter()
+            if reset and transport.survives_soft_reset:
+                repl.soft_reset()
+        except BoardTimeoutError as exc:
+            transport.close()
+            raise NoAnswerError(f"{transport.description} did not answer: {exc}") from exc
+        except BaseException:
+            transport.close()
+            raise
+        nonce = "".join(secrets.choice(_NONCE_ALPHABET) for _ in range(8))
+        session = cls(repl, nonce=nonce, source_map=source_map, compiles=False, generation=generation, timeout=timeout)
+        try:
+            session.install_helpers()
+        except BaseException:
+            session.close()
+            raise
+        return session
+
+    def install_helpers(self) -> None:
+        """Install the engine's board helpers (again, after a reset) and take the board facts they report."""
+        *facts, self.compiles = self.run(board_calls.install_helpers(helper_parts(), self.nonce, ENGINE_FILE))
+        self.implementation = Implementation.from_board_reply(tuple(facts))
+
+    # -- the link -------------------------------------------------------------------------------------
+
+    @property
+    def active_stream(self) -> Any:
+        """The stream whose exchange runs on the board now (held weakly), or None."""
+        return self._active_stream() if self._active_stream is not None else None
+
+    def set_active_stream(self, stream: Any) -> None:
+        """Record that `stream`'s exchange runs on the board: another thread's call pauses it first."""
+        self._active_stream = weakref.ref(stream)
+
+    def clear_active_stream(self) -> None:
+        """No stream's exchange runs on the board any more."""
+        self._active_stream = None
+
+    @contextmanager
+    def hold(self, stream: Any = None) -> Iterator[RawRepl]:
+        """Hold the link for one exchange (on behalf of `stream`, which is then not paused) and hand out the REPL.
+
+        Raises
+        ------
+        ConnectionLost
+            The session is closed, or the link dropped during the exchange (the session is then closed).
+        BoardTimeoutError
+            Another thread's exchange did not end in time.
+        RuntimeError
+            This thread holds the link already (board output handed to host code that calls the board).
+        """
+        me = threading.get_ident()
+        if self._lock_owner == me:
+            raise RuntimeError("the board is busy with another call from this thread (is board output calling it?)")
+        if not self._lock.acquire(blocking=False):
+            # A stream read on another thread may hold the link while it waits for values: ask it to pause.
+            active = self.active_stream
+            if active is not None and active is not stream:
+                active.request_pause()
+            if not self._lock.acquire(timeout=self.timeout * 6):
+                raise BoardTimeoutError(f"waited {self.timeout * 6} s for another thread's call on this device to end")
+        self._lock_owner = me
+        try:
+            if self.closed:
+                raise ConnectionLost(
+                    "the link to the board is closed (closed or lost); call reconnect() or make a new Device"
+                )
+            try:
+                while self._abandoned:
+                    self._abandoned.pop()()
+                active = self.active_stream
+                if active is not None and active is not stream:
+                    active.pause(self.repl)
+                if self._pending_releases:
+                    ids, self._pending_releases = self._pending_releases, []
+                    self.repl.exec(board_calls.release(ids).encode())
+                yield self.repl
+            except ConnectionLost:
+                self.close()
+                raise
+        finally:
+            self._lock_owner = None
+            self._lock.release()
+
+    @contextmanager
+    def try_hold(self) -> Iterator[Optional[RawRepl]]:
+        """Hold the link only if it is free right now (for the garbage collector): the REPL, or None."""
+        if not self._lock.acquire(blocking=False):
+            yield None
+            return
+        try:
+            yield None if self.closed else self.repl
+        finally:
+            self._lock.release()
+
+    def abandon(self, clean_up: Callable[[], None]) -> None:
+        """Run `clean_up` with the link held, at the start of the next exchange."""
+        self._abandoned.append(clean_up)
+
+    def interrupt(self) -> None:
+        """Send Ctrl-C to the code running on the board, from any thread."""
+        if not self.closed:
+            self.repl.interrupt()
+
+    # -- running code ---------------------------------------------------------------------------------
+
+    def run(
+        self,
+        code: str,
+        *,
+        stream_out: Optional[TextIO] = None,
+        trusted: bool = False,
+        module: Optional[SourceLocation] = None,
+    ) -> Any:
+        """Run `code` as it is; return the last value record's value (a `ProxyReference` for a proxy) or NO_RESULT.
+
+        Code from a host `module` location is compiled on the board under its host name where the board can;
+        otherwise the functions it defines are remembered, so their ``<stdin>`` frames map back to the host.
+
+        Raises
+        ------
+        PyboardException
+            The code raised on the board; the traceback's frames point at the host lines.
+        """
+        if module is not None:
+            if self.compiles:
+                code, module = self.source_map.locate(code, module), None
+            else:
+                self.source_map.remember_functions(code, module)
+        output = OutputForwarder(stream_out)
+        parser = self.record_parser()
+        results: list = []
+        errors: list = []
+        with self.hold() as repl:
+            events = repl.execute(code.encode())
+            try:
+                for event in events:
+                    if isinstance(event, Output):
+                        _take(parser.feed(event.data), output, results)
+                    elif isinstance(event, ErrorOutput):
+                        errors.append(event.data)
+                    elif isinstance(event, Finished):
+                        output.write(parser.flush())
+            finally:
+                events.close()  # stops the board code if host code (an output stream) raised
+        output.finish()
+        if errors:
+            raise self.board_exception(b"".join(errors), module)
+        result = results[-1] if results else NO_RESULT
+        return parse_value(result, trusted) if type(result) is bytes else result
+
+    def locate(self, code: str, location: SourceLocation) -> str:
+        """`code` as the board should run it to name `location`'s host file and lines itself (see `SourceMap`)."""
+        return self.source_map.locate(code, location) if self.compiles else code
+
+    def record_parser(self) -> RecordParser:
+        """A parser for this connection's reply records."""
+        return RecordParser(self.nonce.encode())
+
+    def board_exception(self, stderr: bytes, module: Optional[SourceLocation] = None) -> PyboardException:
+        """The exception for a board traceback, its frames mapped to host files and lines."""
+        return self.source_map.exception(stderr, module)
+
+    # -- board objects ------------------------------------------------------------------------------
+
+    def new_stream_key(self) -> str:
+        """A key under which the board keeps a streaming generator."""
+        self._stream_count += 1
+        return f"g{self._stream_count}"
+
+    def release_later(self, key: Union[int, str], generation: int) -> None:
+        """Forget the board object kept under `key` with the next exchange (safe from the garbage collector)."""
+        if generation == self.generation and not self.closed:
+            self._pending_releases.append(key)
+
+    def reset_happened(self) -> None:
+        """The board was reset: its objects, streams and helpers are gone (the caller installs the helpers again)."""
+        self.generation += 1
+        self._pending_releases.clear()
+        self._active_stream = None
+
+    def close(self) -> None:
+        """Leave the raw REPL and close the transport; later exchanges raise `ConnectionLost`."""
+        if self.closed:
+            return
+        self.closed = True
+        self._active_stream = None
+        with contextlib.suppress(PyboardError, ConnectionLost, OSError):
+            self.repl.exit()  # the board may be gone already; closing is all that is left to do then
+        self.repl.close()
+
+
+def _take(items: list, output: OutputForwarder, results: list) -> None:
+    for item in items:
+        if type(item) is bytes:
+            output.write(item)
+        elif item[0] in (RESULT, YIELDED):
+            results.append(item[1])
+        elif item[0] == PROXY:
+            results.append(ProxyReference.from_payload(item[1]))
