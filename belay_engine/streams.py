@@ -61,10 +61,10 @@ class TaskStream:
         self._reply: Optional[Reply] = None  # the running exchange's reply
         self._ended: Optional[Ended] = None  # the end of the stream, to act on once its exchange's reading is over
         # Every call into the protocol is made under this lock: request_stop / request_pause (any thread), the
-        # escalation timer and the link holder share it. `_link` is the REPL while the protocol's exchange is
-        # attended, so what another thread writes only ever lands in this stream's exchange.
+        # escalation timer and the link holder share it. `_attended_repl` is the REPL while the protocol's
+        # exchange is attended, so what another thread writes only ever lands in this stream's exchange.
         self._control = threading.Lock()
-        self._link: Optional[RawRepl] = None
+        self._attended_repl: Optional[RawRepl] = None
         self._timer_due: Optional[float] = None
 
     def _link_is_current(self) -> bool:
@@ -213,7 +213,7 @@ class TaskStream:
         protocol, reply = self._protocol, self._reply
         try:
             with self._control:
-                self._link = repl
+                self._attended_repl = repl
                 if reply is not None and reply.finished and protocol.exchange_open:
                     protocol.receive_end(cut_short=True)  # the reply was stopped already (a host Ctrl-C)
                 protocol.halt(time.monotonic())
@@ -235,7 +235,7 @@ class TaskStream:
                     self._absorb()
         finally:
             with self._control:
-                self._link = None
+                self._attended_repl = None
                 if protocol.exchange_open:
                     protocol.forget()  # the link failed while the stream wound down
             if not keep_values:
@@ -244,7 +244,7 @@ class TaskStream:
 
     def _attend(self, repl: RawRepl) -> None:
         with self._control:
-            self._link = repl
+            self._attended_repl = repl
             self._protocol.attend(time.monotonic())
             self._send_control()
 
@@ -252,7 +252,7 @@ class TaskStream:
         # Before the link is released, so a late request cannot reach another exchange.
         with self._control:
             self._protocol.leave()
-            self._link = None
+            self._attended_repl = None
 
     def _feed(self, event: Event) -> None:
         """Hand one event of the exchange's reply to the protocol and take what it makes of it."""
@@ -296,7 +296,7 @@ class TaskStream:
 
     def _send_control(self) -> None:
         """Write what the protocol asks to send, and arm its time-out (with `_control` held)."""
-        repl = self._link
+        repl = self._attended_repl
         for data in self._protocol.data_to_send():
             _write_control(repl, data)
         deadline = self._protocol.next_deadline()
@@ -310,7 +310,7 @@ class TaskStream:
         """The protocol's time-out (a timer thread): a stop whose grace is over gets its Ctrl-C."""
         with self._control:
             self._timer_due = None
-            if self._link is not None:
+            if self._attended_repl is not None:
                 self._protocol.advance(time.monotonic())
                 self._send_control()
 
