@@ -15,10 +15,12 @@ from .errors import BoardTimeoutError, ConnectionLost, NoAnswerError, PyboardErr
 from .fair_lock import FairLock
 from .implementation import Implementation
 from .output import OutputForwarder
+from .protocol.control_bytes import PROXY, RESULT, YIELDED
 from .protocol.framing import ErrorOutput, Finished, Output
 from .protocol.raw_repl import RawRepl
+from .protocol.records import RecordParser
 from .proxy import ProxyReference
-from .replies import NO_RESULT, PROXY, RESULT, YIELDED, RecordParser, parse_value
+from .replies import NO_RESULT, parse_value
 from .source_map import SourceMap
 from .tracebacks import ENGINE_FILE, SourceLocation
 from .transports.base import Transport

@@ -1,23 +1,33 @@
-"""Host iterators over generator tasks: values pushed by the board as it produces them, or stepped with send()."""
+"""Host iterators over generator tasks: values pushed by the board as it produces them, or stepped with send().
 
-import contextlib
+`TaskStream` drives `protocol.stream_control.StreamControl` (the pause and stop protocol) over the session's link.
+"""
+
 import threading
+import time
 from collections import deque
 from collections.abc import Generator
+from contextlib import suppress
 from typing import Any, Optional, TextIO
 
-from .errors import ConnectionLost, PyboardException
+from . import board_calls
+from .errors import ConnectionLost
 from .output import OutputForwarder
+from .protocol.control_bytes import CTRL_C
 from .protocol.framing import ErrorOutput, Event, Finished, Output
-from .protocol.raw_repl import CTRL_C, RawRepl, Reply
-from .replies import NO_RESULT, PAUSED, YIELDED, parse_value, unexpected_record
+from .protocol.raw_repl import RawRepl, Reply
+from .protocol.stream_control import Ended, Printed, StreamControl, StreamState, Value
+from .replies import NO_RESULT
 from .session import Session
 from .tracebacks import SourceLocation
 
-#: Read by the board's stream loop between two values: stop pushing, keep the generator.
-PAUSE = b"\x06"
-#: Seconds a stopped generator has to reach its next value (and see a pause) before it gets a Ctrl-C.
-PAUSE_GRACE = 0.25
+
+def _write_control(repl: RawRepl, data: bytes) -> None:
+    """Write a control byte the stream's protocol asks for: the pause byte to the program, or Ctrl-C."""
+    if data == CTRL_C:
+        repl.interrupt()
+    else:
+        repl.write_to_program(data)
 
 
 class TaskStream:
@@ -43,25 +53,26 @@ class TaskStream:
     ):
         self._session = session
         self._key = key
-        self._next_code = f"_belay.s({key!r},{call})"
-        self._trusted = trusted
+        self._next_code = board_calls.stream_start(key, call)
         self._module = module
         self._output = OutputForwarder(stream_out)
         self._values: deque = deque()
-        self._events: Optional[Reply] = None
-        self._parser = None
-        self._errors: list[bytes] = []
-        self._paused = False
-        self._done = False
         self._generation = session.generation
-        # request_stop / request_pause (any thread) and the consumer agree under this lock on whether the
-        # consumer is inside this stream's exchange right now, so a control byte only ever lands there.
+        self._protocol = StreamControl(session.record_parser(), trusted=trusted)
+        self._reply: Optional[Reply] = None  # the running exchange's reply
+        self._ended: Optional[Ended] = None  # the end of the stream, to act on once its exchange's reading is over
+        # Every call into the protocol is made under this lock: request_stop / request_pause (any thread), the
+        # escalation timer and the link holder share it. `_attended_repl` is the REPL while the protocol's
+        # exchange is attended, so what another thread writes only ever lands in this stream's exchange.
         self._control = threading.Lock()
-        self._waiting = False
-        self._stop_requested = False
-        self._interrupted = False
-        self._pause_wanted = False
-        self._pause_sent = False
+        self._attended_repl: Optional[RawRepl] = None
+        self._timer_due: Optional[float] = None
+
+    def _link_is_current(self) -> bool:
+        """Whether the board still has what this stream started there (no reset or reconnection since)."""
+        return not self._session.closed and self._generation == self._session.generation
+
+    # -- iteration -----------------------------------------------------------------------------------
 
     def __iter__(self) -> "TaskStream":
         return self
@@ -70,139 +81,16 @@ class TaskStream:
         while True:
             if self._values:
                 return self._values.popleft()
-            if self._done:
+            if self._protocol.state is StreamState.DONE:
                 raise StopIteration
-            if self._session.closed or self._generation != self._session.generation:
-                self._done = True
+            if not self._link_is_current():
+                with self._control:
+                    self._protocol.forget()
                 raise ConnectionLost("the board was reset or reconnected; this generator no longer exists there")
             with self._session.hold(self) as repl:
                 self._fetch(repl)
             # No value yet: another thread paused the stream to make a call. The link goes to it first (the
             # device's lock is fair), then the loop takes the link back and resumes the board's generator.
-
-    def _fetch(self, repl: RawRepl) -> None:
-        """With the link held: wait until values arrive, the stream ends, or another thread pauses it."""
-        if self._values or self._done:
-            return  # a pause by another thread's call brought values while this thread waited for the link
-        if self._stop_requested:
-            self._stop_on_request(repl)
-            return
-        if self._events is None:
-            self._start(repl)
-        self._set_waiting(True)
-        try:
-            while not self._values and self._events is not None:
-                self._handle(next(self._events))
-        except PyboardException:
-            self._set_waiting(False)
-            if not self._interrupted:
-                # The board raised (in the generator, or a KeyboardInterrupt between two of its values): the
-                # generator is still kept there, maybe suspended; close it so its `finally` runs, then report.
-                self._settle_pause(repl)
-                self._close_on_board(repl)
-                raise
-            # The board's KeyboardInterrupt from request_stop's Ctrl-C: a requested end, not an error.
-            self._stop_on_request(repl)
-            return
-        except BaseException:
-            self._set_waiting(False)
-            # Host code raised (Ctrl-C, an output stream) or the board failed: leave the board idle.
-            if self._events is not None:
-                self._stop()
-            raise
-        self._set_waiting(False)
-        if self._events is None:
-            self._settle_pause(repl)
-        if self._stop_requested and not self._done:
-            self._stop_on_request(repl)  # requested while values arrived, or while the stream paused: stop here
-
-    def request_stop(self) -> None:
-        """End the stream from any thread: the board's generator is stopped and its ``finally`` runs.
-
-        While the consumer waits on the board, the board's loop is asked to pause at its next value (then the
-        generator is closed there); one that yields nothing for `PAUSE_GRACE` seconds (sleeping, blocked) is
-        interrupted with Ctrl-C. The consumer's ``next`` then ends the stream as if it were exhausted; values
-        already received are still delivered.
-        """
-        with self._control:
-            self._stop_requested = True
-            self._send_control()
-        escalation = threading.Timer(PAUSE_GRACE, self._interrupt_if_still_waiting)
-        escalation.daemon = True
-        escalation.start()
-
-    def _interrupt_if_still_waiting(self) -> None:
-        with self._control:
-            if self._waiting and not self._interrupted and not self._session.closed:
-                self._interrupted = True
-                self._session.repl.transport.write(CTRL_C)
-
-    def request_pause(self) -> None:
-        """From another thread that needs the link: make the consumer's wait end by pausing the board's generator.
-
-        Only while the consumer waits inside this stream's exchange does a byte go out; otherwise the consumer
-        is about to release the link anyway.
-        """
-        with self._control:
-            self._pause_wanted = True
-            self._send_control()
-
-    @property
-    def stop_requested(self) -> bool:
-        """Whether `request_stop` was called."""
-        return self._stop_requested
-
-    def _set_waiting(self, waiting: bool) -> None:
-        # Cleared before the link is released, so a late request cannot reach another exchange.
-        with self._control:
-            self._waiting = waiting
-            if waiting:
-                self._send_control()  # a request made before this exchange started
-
-    def _send_control(self) -> None:
-        """Write a requested pause byte into this stream's running exchange (with `_control` held)."""
-        if not self._waiting or self._session.closed:
-            return
-        repl = self._session.repl
-        if (self._stop_requested or self._pause_wanted) and not self._pause_sent and not self._interrupted:
-            # Never after a Ctrl-C: the byte would be left on the REPL's input line once the exchange ended.
-            self._pause_sent = True
-            repl.transport.write(PAUSE)
-
-    def _stop_on_request(self, repl: RawRepl) -> None:
-        """End the stream after `request_stop` (link held); values received up to the stop stay to be delivered."""
-        self._halt(repl)
-        self._errors.clear()
-        self._output.finish()
-
-    def _halt(self, repl: RawRepl) -> None:
-        """Leave the board idle with this stream's generator closed there (its ``finally`` run), link held.
-
-        A running exchange is asked to pause first: interrupting a board that is busy allocating (a stream
-        is) can leave the unix port's heap locked. Only a generator that yields nothing for `PAUSE_GRACE`
-        seconds is interrupted with Ctrl-C, once.
-        """
-        self._done = True
-        events, self._events = self._events, None
-        if events is not None:
-            self._session.clear_active_stream()
-            ended = events.finished
-            if not ended and not self._interrupted:
-                self._send_pause_once(repl)
-                ended = events.finish(PAUSE_GRACE, self._keep_values)  # values up to the pause are kept
-            if not ended and self._interrupted:
-                ended = events.finish(repl.interrupt_timeout)  # the Ctrl-C sent already: a second one could
-                # reach the board just as it goes idle
-            if not ended:
-                with self._control:
-                    self._interrupted = True
-                events.close()  # Ctrl-C and read to the prompt
-        self._settle_pause(repl)
-        self._close_on_board(repl)
-
-    def _close_on_board(self, repl: RawRepl) -> None:
-        """Forget the board's generator; closing it runs its `finally` (a no-op when it has ended already)."""
-        repl.exec(f"(lambda g:g and g.close())(_belay.o.pop({self._key!r},None))".encode())
 
     def send(self, value: Any) -> Any:
         """Advance like `next`; a pushed stream cannot deliver a value into the board's generator.
@@ -219,96 +107,213 @@ class TaskStream:
 
     def close(self) -> None:
         """Stop the generator on the board (its ``finally`` runs) and drop what was buffered."""
-        if self._done:
+        if self._protocol.state is StreamState.DONE:
             return
-        with self._session.hold(self):
-            self._stop()
+        with self._session.hold(self) as repl:
+            self._stop(repl)
 
     def __del__(self) -> None:
-        if self._done or (self._events is None and not self._paused):
+        if self._protocol.state in (StreamState.NEW, StreamState.DONE):
             return
-        session = self._session
-        if session.closed or self._generation != session.generation:
+        if not self._link_is_current():
             return  # the board's generator went with the connection or the reset
         # No I/O from the garbage collector unless the link is free right now; otherwise the next call does it.
-        with session.try_hold() as repl:
+        with self._session.try_hold() as repl:
             if repl is None:
-                session.abandon(self._stop)
+                self._session.abandon(self._stop_on_link)
                 return
-            with contextlib.suppress(Exception):  # the garbage collector has nobody to report to
-                self._stop()
+            with suppress(Exception):  # the garbage collector has nobody to report to
+                self._stop(repl)
 
-    def _start(self, repl: RawRepl) -> None:
-        self._parser = self._session.record_parser()
-        with self._control:
-            self._pause_wanted = self._pause_sent = False  # whoever wanted the link has had it: that is why this runs
-        self._events = repl.execute(self._next_code.encode())
-        self._next_code = f"_belay.s({self._key!r})"
-        self._paused = False
-        self._session.set_active_stream(self)
+    def _stop_on_link(self) -> None:
+        if self._link_is_current():
+            self._stop(self._session.repl)
 
-    def _take_output(self, data: bytes, strict: bool = True) -> None:
-        """Values, the pause record and printed text from the board's stdout; other records raise if `strict`."""
-        for item in self._parser.feed(data):
-            if type(item) is bytes:
-                self._output.write(item)
-            elif item[0] == YIELDED:
-                self._values.append(parse_value(item[1], self._trusted))
-            elif item[0] == PAUSED:
-                self._paused = True
-            elif strict:
-                raise unexpected_record(*item)
+    # -- requests from any thread --------------------------------------------------------------------
 
-    def _handle(self, event: Event) -> None:
-        if isinstance(event, Output):
-            self._take_output(event.data)
-        elif isinstance(event, ErrorOutput):
-            self._errors.append(event.data)
-        elif isinstance(event, Finished):
-            self._output.write(self._parser.flush())
-            self._events = None
-            self._session.clear_active_stream()
-            if not self._paused:
-                self._done = True
-                self._output.finish()
-            if self._errors:
-                self._done = True
-                raise self._session.board_exception(b"".join(self._errors), self._module)
+    def request_stop(self) -> None:
+        """End the stream from any thread: the board's generator is stopped and its ``finally`` runs.
 
-    def pause(self, repl: RawRepl) -> None:
-        """Ask the board to stop pushing and keep the generator (called with the link held)."""
-        self._send_pause_once(repl)
-        while self._events is not None:
-            self._handle(next(self._events))
-        self._settle_pause(repl)
-
-    def _send_pause_once(self, repl: RawRepl) -> None:
-        """Write the pause byte into the running exchange unless it went already (link held).
-
-        The consumer thread may have sent it at another thread's request and then left with values before the
-        board answered: a second byte would be left on the REPL's input line.
+        While the consumer waits on the board, the board's loop is asked to pause at its next value (then the
+        generator is closed there); one that yields nothing for `PAUSE_GRACE` seconds (sleeping, blocked) is
+        interrupted with Ctrl-C. The consumer's ``next`` then ends the stream as if it were exhausted; values
+        already received are still delivered.
         """
         with self._control:
-            already_sent, self._pause_sent = self._pause_sent, True
-        if not already_sent:
-            repl.write_to_program(PAUSE)
+            self._protocol.request_stop(time.monotonic())
+            self._send_control()
 
-    def _settle_pause(self, repl: RawRepl) -> None:
-        """Once this stream's exchange has ended: drop a pause byte the board never read, forget pause requests."""
-        if self._pause_sent and not self._paused:
-            repl.clear_input_line()  # the generator ended (or was interrupted) before it read the byte
+    def request_pause(self) -> None:
+        """From another thread that needs the link: make the consumer's wait end by pausing the board's generator.
+
+        Only while the consumer waits inside this stream's exchange does a byte go out; otherwise the consumer
+        is about to release the link anyway.
+        """
         with self._control:
-            self._pause_wanted = self._pause_sent = False
+            self._protocol.request_pause()
+            self._send_control()
 
-    def _keep_values(self, event: Event) -> None:
-        """Take the values and output of a reply that is being wound down; its end and errors do not matter."""
-        if isinstance(event, Output):
-            self._take_output(event.data, strict=False)
+    @property
+    def stop_requested(self) -> bool:
+        """Whether `request_stop` was called."""
+        return self._protocol.stop_requested
 
-    def _stop(self) -> None:
-        """Stop the board's generator and forget it and what was buffered (called with the link held)."""
-        self._halt(self._session.repl)
-        self._values.clear()
+    # -- driving the protocol (link held) ------------------------------------------------------------
+
+    def _fetch(self, repl: RawRepl) -> None:
+        """With the link held: wait until values arrive, the stream ends, or another thread pauses it."""
+        protocol = self._protocol
+        if self._values or protocol.state is StreamState.DONE:
+            return  # a pause by another thread's call brought values while this thread waited for the link
+        if protocol.stop_requested:
+            self._stop(repl, keep_values=True)
+            return
+        if not protocol.exchange_open:
+            self._start(repl)
+        self._read(repl, until_values=True)
+        if protocol.stop_requested and protocol.state is not StreamState.DONE:
+            self._stop(repl, keep_values=True)  # requested while values arrived, or while the stream paused
+
+    def pause(self, repl: RawRepl) -> None:
+        """Ask the board to stop pushing and keep the generator (another thread's call, with the link held)."""
+        with self._control:
+            self._protocol.request_pause()
+        self._read(repl, until_values=False)
+
+    def _start(self, repl: RawRepl) -> None:
+        self._reply = repl.execute(self._next_code.encode())
+        self._next_code = board_calls.stream_resume(self._key)
+        with self._control:
+            self._protocol.start()
+        self._session.set_active_stream(self)
+
+    def _read(self, repl: RawRepl, until_values: bool) -> None:
+        """Read the running exchange, attended, until values arrive (if `until_values`) or it ends."""
+        protocol = self._protocol
+        try:
+            self._attend(repl)
+            try:
+                while protocol.exchange_open and not (until_values and self._values):
+                    self._feed(next(self._reply))
+            finally:
+                self._leave()
+        except BaseException:
+            # Host code raised (Ctrl-C, an output stream) or the board failed: leave the board idle.
+            if protocol.exchange_open:
+                self._stop(repl)
+            raise
+        self._act_on_end(repl)
+
+    def _stop(self, repl: RawRepl, keep_values: bool = False) -> None:
+        """Leave the board idle with this stream's generator closed there (its ``finally`` run), link held.
+
+        A running exchange is asked to pause first and read to its end; only a generator that yields nothing
+        for ``PAUSE_GRACE`` seconds is interrupted with Ctrl-C, once. Values received up to then stay to be
+        delivered if `keep_values` (a requested stop), else they are dropped.
+        """
+        protocol, reply = self._protocol, self._reply
+        try:
+            with self._control:
+                self._attended_repl = repl
+                if reply is not None and reply.finished and protocol.exchange_open:
+                    protocol.receive_end(cut_short=True)  # the reply was stopped already (a host Ctrl-C)
+                protocol.halt(time.monotonic())
+                self._send_control()
+            self._absorb()
+            while protocol.exchange_open:
+                deadline = protocol.next_deadline()
+                if deadline is not None:
+                    reply.finish(max(0.0, deadline - time.monotonic()), self._feed)
+                    with self._control:
+                        protocol.advance(time.monotonic())
+                        self._send_control()
+                elif not reply.finish(repl.interrupt_timeout, self._feed):
+                    # The Ctrl-C went, or the board answered the pause, but the reply does not end.
+                    reply.close()  # Ctrl-C again and read to the prompt
+                    with self._control:
+                        protocol.receive_end(cut_short=True)
+                        self._send_control()
+                    self._absorb()
+        finally:
+            with self._control:
+                self._attended_repl = None
+                if protocol.exchange_open:
+                    protocol.forget()  # the link failed while the stream wound down
+            if not keep_values:
+                self._values.clear()
+        self._act_on_end(repl)
+
+    def _attend(self, repl: RawRepl) -> None:
+        with self._control:
+            self._attended_repl = repl
+            self._protocol.attend(time.monotonic())
+            self._send_control()
+
+    def _leave(self) -> None:
+        # Before the link is released, so a late request cannot reach another exchange.
+        with self._control:
+            self._protocol.leave()
+            self._attended_repl = None
+
+    def _feed(self, event: Event) -> None:
+        """Hand one event of the exchange's reply to the protocol and take what it makes of it."""
+        with self._control:
+            if isinstance(event, Output):
+                self._protocol.receive_data(event.data)
+            elif isinstance(event, ErrorOutput):
+                self._protocol.receive_error(event.data)
+            elif isinstance(event, Finished):
+                self._protocol.receive_end()
+            self._send_control()
+        self._absorb()
+
+    def _absorb(self) -> None:
+        """Take the protocol's events: values to deliver, printed text, the exchange's end."""
+        with self._control:
+            events = self._protocol.events_received()
+        for event in events:
+            if type(event) is Value:
+                self._values.append(event.value)
+            elif type(event) is Printed:
+                self._output.write(event.data)
+            else:
+                if self._reply is not None:
+                    self._reply = None
+                    self._session.clear_active_stream()
+                if type(event) is Ended:
+                    self._ended = event
+
+    def _act_on_end(self, repl: RawRepl) -> None:
+        """Once the stream has ended: close its generator on the board if needed, report the board's error."""
+        ended, self._ended = self._ended, None
+        if ended is None:
+            return
+        if ended.close_generator:
+            # Closing it runs its `finally` (a no-op when it has ended already).
+            repl.exec(board_calls.close_stream(self._key).encode())
+        self._output.finish()
+        if ended.error:
+            raise self._session.board_exception(ended.error, self._module)
+
+    def _send_control(self) -> None:
+        """Write what the protocol asks to send, and arm its time-out (with `_control` held)."""
+        repl = self._attended_repl
+        for data in self._protocol.data_to_send():
+            _write_control(repl, data)
+        deadline = self._protocol.next_deadline()
+        if deadline is not None and deadline != self._timer_due:
+            self._timer_due = deadline
+            timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._escalate)
+            timer.daemon = True
+            timer.start()
+
+    def _escalate(self) -> None:
+        """The protocol's time-out (a timer thread): a stop whose grace is over gets its Ctrl-C."""
+        with self._control:
+            self._timer_due = None
+            if self._attended_repl is not None:
+                self._protocol.advance(time.monotonic())
+                self._send_control()
 
 
 def lockstep_stream(
@@ -316,12 +321,12 @@ def lockstep_stream(
 ) -> Generator[Any, Any, None]:
     """Step a board generator one value per round trip, so values sent with ``send()`` reach it."""
     generation = session.generation
-    session.run(f"_belay.o[{key!r}]={call}", stream_out=stream_out)
+    session.run(board_calls.lockstep_start(key, call), stream_out=stream_out)
     sent = None
     finished = False
     try:
         while True:
-            value = session.run(f"_belay.x({key!r},{sent!r})", stream_out=stream_out, trusted=trusted)
+            value = session.run(board_calls.lockstep_step(key, sent), stream_out=stream_out, trusted=trusted)
             if value is NO_RESULT:
                 finished = True
                 return

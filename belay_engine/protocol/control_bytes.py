@@ -58,9 +58,11 @@ RAW_PASTE_END = CTRL_D
 
 #: Read by the board's stream loop between two values: stop pushing, keep the generator.
 PAUSE = b"\x06"
-#: Credit for one more chunk of a file transfer.
+#: Written by the board's file receiver for each 32 wire bytes it has read (see `file_credit`).
 GRANT = b"\x06"
 #: Starts a record (``\x1e<nonce><kind><payload>\x1f``) among the free output of board code.
 RECORD_START = b"\x1e"
 #: Ends a record.
 RECORD_END = b"\x1f"
+#: Record kinds, as the byte values the record parser hands out.
+RESULT, PROXY, YIELDED, PAUSED = b"R"[0], b"P"[0], b"Y"[0], b"W"[0]

@@ -8,18 +8,18 @@ bytes for random data). Text is compressed with zlib where the board has ``defla
 
 import zlib
 from contextlib import suppress
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
+from .. import board_calls
 from ..errors import ConnectionLost
+from ..protocol.file_credit import FileCredit, file_bytes_done
 from ..protocol.framing import ErrorOutput, Output
+
+if TYPE_CHECKING:
+    from ..session import Session
 
 ESCAPE = 0x10
 ESCAPED = (ESCAPE, 1, 2, 3, 4, 5)  # the escape byte first, so its own escapes are not escaped again
-#: Wire bytes sent with the command, before the board runs it: what any board's stdin buffer holds.
-FIRST_CREDIT = 192
-#: One "\x06" from the board grants this many more wire bytes, as it reads them.
-GRANT_SIZE = 32
-GRANT = b"\x06"
 #: zlib window of 2**10 bytes: the board's decompressor needs that much heap, and small files lose nothing.
 WINDOW_BITS = 10
 #: File bytes between two progress reports (enough to show a slow link moving, few enough for a widget).
@@ -63,7 +63,7 @@ def encode(data: bytes, compress: bool) -> tuple[bytes, bool]:
 
 
 def send_file(
-    session: Any,
+    session: "Session",
     final: str,
     data: bytes,
     *,
@@ -81,30 +81,26 @@ def send_file(
         The board failed to write the file.
     """
     wire, compressed = encode(data, compress)
-    code = f"_belay.u({final!r},{len(wire)},{len(data)},{int(compressed)})"
+    code = board_calls.receive_file(final, len(wire), len(data), compressed)
+    credit = FileCredit(wire)
     errors: list[bytes] = []
-    sent = min(FIRST_CREDIT, len(wire))
     reported = 0
-    credit = 0
     ended = False
     # The board inflates and writes every file byte: a time limit by what it writes, not by what it receives.
     timeout = 10 + max(len(wire), len(data)) / SLOWEST_LINK
     with session.hold() as repl:
-        events = repl.execute(code.encode(), timeout=timeout, stdin=wire[:sent])
+        events = repl.execute(code.encode(), timeout=timeout, stdin=credit.first_chunk())
         try:
             for event in events:
                 if isinstance(event, Output):
-                    credit += event.data.count(GRANT) * GRANT_SIZE
-                    if credit and sent < len(wire):
-                        chunk = wire[sent : sent + credit]
+                    credit.receive_data(event.data)
+                    chunks = credit.data_to_send()
+                    for chunk in chunks:
                         repl.write_to_program(chunk)
-                        sent += len(chunk)
-                        credit -= len(chunk)
-                        # Wire bytes stand for file bytes in proportion (compression, escapes).
-                        done = len(data) * sent // len(wire)
-                        if on_sent is not None and done - reported >= REPORT_EVERY:
-                            on_sent(done - reported)
-                            reported = done
+                    done = file_bytes_done(credit.wire_sent, len(wire), len(data))
+                    if chunks and on_sent is not None and done - reported >= REPORT_EVERY:
+                        on_sent(done - reported)
+                        reported = done
                 elif isinstance(event, ErrorOutput):
                     errors.append(event.data)
             ended = True

@@ -76,9 +76,6 @@ def test_a_task_called_with_nan_and_nested_containers_sees_them_as_values(device
     )
 
 
-@pytest.mark.xfail(
-    strict=True, reason="streams.py still sends repr(sent) (`nan`); passes once it uses board_calls.lockstep_step"
-)
 def test_a_generator_task_sent_nan_receives_a_float(device):
     @device.task
     def checks():
