@@ -1,31 +1,27 @@
 """Device: connect to a board, run code on it, and hand out the decorators that turn host functions into board calls."""
 
 import atexit
-import time
-from typing import Any, Optional, TextIO, Union
+from typing import Any, Optional
 
 from attrs import evolve
 
-from .board_calls import proxy_of_name
 from .board_clock import BoardClock
 from .board_code import board_source
+from .device_clock import ClockMethods
 from .device_files import FileMethods
 from .device_meta import DeviceMeta, bind_decorated_methods, mark_setup, mark_task, mark_teardown, mark_thread
-from .errors import AuthenticationError, ConnectionFailedError, ConnectionLost, MaxHistoryLengthError, PyboardError
-from .evaluate import command_text
+from .errors import ConnectionLost, MaxHistoryLengthError
+from .evaluate import EvaluationMethods
 from .executors import SetupExecutor, TaskExecutor, TeardownExecutor, ThreadExecutor, sorted_by_definition
 from .history import History
 from .implementation import Implementation
-from .minify import minify as minify_code
-from .proxy import ProxyObject, ProxyReference
-from .replies import NO_RESULT
-from .session import Session
+from .session import Session, retrying
 from .source_map import SourceMap
 from .tracebacks import SourceLocation
 from .transports import open_transport
 
 
-class Device(FileMethods, metaclass=DeviceMeta):
+class Device(EvaluationMethods, FileMethods, ClockMethods, metaclass=DeviceMeta):
     """A connected MicroPython or CircuitPython board.
 
     Parameters
@@ -94,13 +90,9 @@ class Device(FileMethods, metaclass=DeviceMeta):
                 raise TypeError("give the port once: as `port` or as Belay's `device`, not both")
             port = device
         self._port = port
-        self._connect_options = {
-            "baudrate": baudrate,
-            "exclusive": exclusive,
-            "user": user,
-            "password": password,
-            "timeout": timeout,
-        }
+        self._connect_options = dict(
+            baudrate=baudrate, exclusive=exclusive, user=user, password=password, timeout=timeout
+        )
         self._timeout = timeout
         self.attempts = attempts
         self.auto_sync_time = auto_sync_time
@@ -115,16 +107,10 @@ class Device(FileMethods, metaclass=DeviceMeta):
         self._clock = BoardClock(self)
         self._connect(reset=reset)
 
-        self._belay_setup = SetupExecutor(self)
-        self._belay_teardown = TeardownExecutor(self)
-        self._belay_task = TaskExecutor(self, self._clock)
-        self._belay_thread = ThreadExecutor(self)
-        executors = {
-            "setup": self._belay_setup,
-            "teardown": self._belay_teardown,
-            "task": self._belay_task,
-            "thread": self._belay_thread,
-        }
+        self._belay_setup, self._belay_teardown = SetupExecutor(self), TeardownExecutor(self)
+        self._belay_task, self._belay_thread = TaskExecutor(self, self._clock), ThreadExecutor(self)
+        executors = {"setup": self._belay_setup, "teardown": self._belay_teardown}
+        executors.update(task=self._belay_task, thread=self._belay_thread)
         autoinit = bind_decorated_methods(self, executors)
         try:
             self._run_startup()
@@ -216,18 +202,7 @@ class Device(FileMethods, metaclass=DeviceMeta):
             Connection attempts (default: the Device's `attempts`, at least 3); negative: forever.
         """
         attempts = attempts if attempts is not None else max(self.attempts, 3)
-        error: Optional[BaseException] = None
-        tried = 0
-        while attempts < 0 or tried < attempts:
-            tried += 1
-            try:
-                self._connect(reset=False)
-                return
-            except AuthenticationError:
-                raise  # the board would refuse the same credentials again: no retry
-            except (PyboardError, ConnectionFailedError, OSError) as exc:
-                error = exc
-        raise ConnectionLost(f"could not reconnect to {self._port} after {tried} attempt(s): {error}") from error
+        retrying(lambda: self._connect(reset=False), attempts, f"reconnect to {self._port}")
 
     def soft_reset(self) -> None:
         """Soft-reset the board: globals are cleared, files stay.
@@ -307,83 +282,7 @@ class Device(FileMethods, metaclass=DeviceMeta):
         state = "closed" if session is None or session.closed else repr(session.repl.transport.description)
         return f"<{type(self).__name__} {state} {self.implementation.name} {self.implementation.version}>"
 
-    # -- running code ------------------------------------------------------------------------------
-
-    def __call__(
-        self,
-        cmd: Union[str, ProxyObject],
-        *,
-        minify: bool = True,
-        stream_out: Optional[TextIO] = None,
-        record: bool = True,
-        trusted: bool = False,
-        proxy: bool = False,
-        delete: Optional[bool] = None,
-        **unsupported: Any,
-    ) -> Any:
-        """Run code on the board; the value of an expression comes back as a Python value.
-
-        Parameters
-        ----------
-        cmd : str or ProxyObject
-            Statements or one expression; a ProxyObject fetches the value of its board object.
-        minify : bool
-            Shrink the code before sending (line numbers are kept).
-        stream_out : TextIO, optional
-            Where board output goes as it arrives; default ``sys.stdout`` at the time of the call.
-        record : bool
-            Keep the command in the history replayed by `reconnect`.
-        trusted : bool
-            Evaluate reprs that are not literals with `eval` (a security risk: the board runs code on the host).
-        proxy : bool
-            Return a `ProxyObject` for values that are not plain immutables.
-        delete : bool, optional
-            Whether such a proxy deletes its board object when garbage collected.
-
-        Returns
-        -------
-        Any
-            The expression's value; None for statements.
-
-        Raises
-        ------
-        PyboardException
-            The code raised on the board; the message holds the board traceback.
-        """
-        cmd, timed, imported = command_text(cmd, proxy=proxy, clock=self._clock, **unsupported)
-        if minify:
-            cmd = minify_code(cmd)
-        sent_at = time.time()
-        result = self.run_recorded(cmd, record=record, stream_out=stream_out, trusted=trusted)
-        if timed:
-            value, stamp = self._clock.stamped(result, sent_at)
-            return (value, stamp) if timed == "return_time" else value
-        if isinstance(result, ProxyReference):
-            return ProxyObject(self, result.target, delete=True if delete is None else delete)
-        if proxy and result is NO_RESULT:
-            if not imported:
-                raise NotImplementedError("proxy=True needs an expression or an import statement")
-            proxies = tuple(self._proxy_name(name) for name in imported)
-            return proxies[0] if len(proxies) == 1 else proxies
-        return None if result is NO_RESULT else result
-
-    def proxy(self, cmd: str, delete: Optional[bool] = None) -> Union[ProxyObject, tuple]:
-        """A `ProxyObject` for a board global (no round trip), or for the value of an expression or import.
-
-        Parameters
-        ----------
-        cmd : str
-            A global name, an expression (a new board object) or an import statement.
-        delete : bool, optional
-            Delete the board object when the proxy is garbage collected (default: only for expressions).
-        """
-        if cmd.isidentifier():
-            return ProxyObject(self, cmd, delete=False if delete is None else delete)
-        return self(cmd, proxy=True, delete=delete, record=False)
-
-    def _proxy_name(self, name: str) -> Any:
-        value = self.session.run(proxy_of_name(name))
-        return ProxyObject(self, name, delete=False) if isinstance(value, ProxyReference) else value
+    # -- engine services for the executors ----------------------------------------------------------
 
     def define(self, name: str, source: str, location: SourceLocation, *, record: bool = True) -> None:
         """Send a function definition to the board and remember where it came from (for tasks and threads)."""
@@ -419,36 +318,3 @@ class Device(FileMethods, metaclass=DeviceMeta):
             if record:
                 return None
             return self.session.run(code, **options)
-
-    # -- the board's clock ---------------------------------------------------------------------------
-
-    def sync_time(self, samples: int = 10) -> float:
-        """Measure the offset between the board's clock and the host's, and return it.
-
-        Parameters
-        ----------
-        samples : int
-            Round trips to measure at most; it stops after five once three in a row are as fast as the best.
-
-        Returns
-        -------
-        float
-            `time_offset`: board time minus host time, in seconds.
-        """
-        return self._clock.sync_time(samples)
-
-    @property
-    def time_offset(self) -> float:
-        """Board time minus host time, in seconds.
-
-        The sign is the one Belay 0.30's code uses (its documentation says the opposite):
-        ``host_time = board_ms / 1000 - time_offset``.
-
-        Raises
-        ------
-        ValueError
-            `sync_time` was never run (with `auto_sync_time`, reading this runs it).
-        """
-        if self.auto_sync_time:
-            self._clock.ensure_synced()
-        return self._clock.offset

@@ -11,7 +11,15 @@ from typing import Any, Callable, Optional, TextIO, Union
 
 from . import board_calls
 from .board_code import helper_parts
-from .errors import BoardTimeoutError, ConnectionLost, NoAnswerError, PyboardError, PyboardException
+from .errors import (
+    AuthenticationError,
+    BoardTimeoutError,
+    ConnectionFailedError,
+    ConnectionLost,
+    NoAnswerError,
+    PyboardError,
+    PyboardException,
+)
 from .fair_lock import FairLock
 from .implementation import Implementation
 from .output import OutputForwarder
@@ -299,3 +307,27 @@ def _take(items: list, output: OutputForwarder, results: list) -> None:
             results.append(item[1])
         elif item[0] == PROXY:
             results.append(ProxyReference.from_payload(item[1]))
+
+
+def retrying(connect: Callable[[], None], attempts: int, what: str) -> None:
+    """Call `connect` until it succeeds, at most `attempts` times (negative: forever).
+
+    A refused password is not retried: the board would refuse the same credentials again.
+
+    Raises
+    ------
+    ConnectionLost
+        Every attempt failed; the last failure is its cause.
+    """
+    error: Optional[BaseException] = None
+    tried = 0
+    while attempts < 0 or tried < attempts:
+        tried += 1
+        try:
+            connect()
+            return
+        except AuthenticationError:
+            raise
+        except (PyboardError, ConnectionFailedError, OSError) as exc:
+            error = exc
+    raise ConnectionLost(f"could not {what} after {tried} attempt(s): {error}") from error

@@ -1,9 +1,8 @@
 """Send a file to the board as a binary stream on its stdin, at the speed of the link.
 
-The board's ``_belay_recv`` reads the stream while it runs in the raw REPL. The stream never holds the REPL's
-control bytes 0x01-0x05, so an interrupt still works mid-transfer and bytes left over after an error cannot
-end a command: each of them, and the escape byte itself, is sent as ``ESCAPE, byte + 0x40`` (about 2 % more
-bytes for random data). Text is compressed with zlib where the board has ``deflate``.
+The board's ``_belay_recv`` reads the stream while it runs in the raw REPL. The stream is escaped
+(`protocol.file_escaping`), so an interrupt still works mid-transfer, and paced by the board's credit
+(`protocol.file_credit`). Text is compressed with zlib where the board has ``deflate``.
 """
 
 import zlib
@@ -13,41 +12,18 @@ from typing import TYPE_CHECKING, Callable, Optional
 from .. import board_calls
 from ..errors import ConnectionLost
 from ..protocol.file_credit import FileCredit, file_bytes_done
+from ..protocol.file_escaping import escape
 from ..protocol.framing import ErrorOutput, Output
 
 if TYPE_CHECKING:
     from ..session import Session
 
-ESCAPE = 0x10
-ESCAPED = (ESCAPE, 1, 2, 3, 4, 5)  # the escape byte first, so its own escapes are not escaped again
 #: zlib window of 2**10 bytes: the board's decompressor needs that much heap, and small files lose nothing.
 WINDOW_BITS = 10
 #: File bytes between two progress reports (enough to show a slow link moving, few enough for a widget).
 REPORT_EVERY = 1024
 #: Seconds a transfer may take beyond what its bytes need at this many bytes per second (a slow UART or flash).
 SLOWEST_LINK = 1000
-
-
-def escape(data: bytes) -> bytes:
-    """`data` with the REPL's control bytes and the escape byte escaped."""
-    for byte in ESCAPED:
-        data = data.replace(bytes([byte]), bytes([ESCAPE, byte + 0x40]))
-    return data
-
-
-def unescape(wire: bytes) -> bytes:
-    """The inverse of `escape` (the board does this; the host uses it in tests)."""
-    out = bytearray()
-    pending = False
-    for byte in wire:
-        if pending:
-            out.append(byte - 0x40)
-            pending = False
-        elif byte == ESCAPE:
-            pending = True
-        else:
-            out.append(byte)
-    return bytes(out)
 
 
 def encode(data: bytes, compress: bool) -> tuple[bytes, bool]:

@@ -1,6 +1,7 @@
 import zlib
 
-from belay_engine.sync.wire import ESCAPE, encode, escape, unescape
+from belay_engine.protocol.file_escaping import ESCAPE, escape, unescape
+from belay_engine.sync.wire import encode
 
 
 def test_escaping_round_trips_every_byte_value():
