@@ -24,6 +24,9 @@ from .errors import (
     PyboardException,
     SpecialFunctionNameError,
 )
+from .fleet import Fleet, FleetFunction
+from .fleet_result import FleetResult
+from .fleet_stream import FleetStream
 from .implementation import Implementation
 from .minify import minify
 from .proxy import ProxyObject
@@ -59,6 +62,10 @@ __all__ = [
     "DeviceMeta",
     "DeviceNotFoundError",
     "FeatureUnavailableError",
+    "Fleet",
+    "FleetFunction",
+    "FleetResult",
+    "FleetStream",
     "Implementation",
     "InsufficientSpecifierError",
     "MaxHistoryLengthError",
