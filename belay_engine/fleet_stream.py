@@ -156,6 +156,33 @@ class FleetStream:
         merge.closed = True
         raise StopIteration
 
+    @property
+    def ended(self) -> bool:
+        """Whether every board's generator has ended (or the stream was closed)."""
+        return not self._merge.running
+
+    def take(self, wait: float, limit: int = 10_000) -> list[tuple[str, Any]]:
+        """The pairs that arrived, waiting at most `wait` seconds for the first; errors go to `errors`, never raised.
+
+        For a consumer that polls (an ipyparallel engine answering its host) instead of iterating.
+        """
+        merge = self._merge
+        pairs: list[tuple[str, Any]] = []
+        deadline = time.monotonic() + wait
+        while merge.running and len(pairs) < limit:
+            try:
+                timeout = max(0.0, deadline - time.monotonic()) if not pairs else 0.0
+                kind, name, payload = merge.events.get(timeout=timeout)
+            except queue.Empty:
+                break
+            if kind == "value":
+                pairs.append((name, payload))
+            elif kind == "error":
+                merge.errors[name] = name_error(name, payload)
+            elif kind == "end":
+                merge.running.discard(name)
+        return pairs
+
     def close(self, timeout: float = STOP_TIMEOUT) -> None:
         """Stop every board's generator (their ``finally`` runs) and wait up to `timeout` seconds for it."""
         merge = self._merge
