@@ -202,8 +202,13 @@ class ClusterFleet:
             self.lost_engines[engine] = lost
             return lost
 
-    def _call(self, on: Optional[list], operation: Callable, args: Callable[[int], tuple]) -> FleetResult:
-        """Apply `operation` on the engines of the boards in `on` (None: all), gathering one FleetResult."""
+    def _call(
+        self, on: Optional[list], operation: Callable, args: Callable[[int], tuple], timeout: Optional[float] = None
+    ) -> FleetResult:
+        """Apply `operation` on the engines of the boards in `on` (None: all), gathering one FleetResult.
+
+        `timeout` is the per-board timeout the engines enforce (default: the fleet's).
+        """
         values: dict = {}
         errors: dict = {}
         skipped: list = []
@@ -216,7 +221,8 @@ class ClusterFleet:
                 else:
                     errors[name] = EngineLost(f"board {name!r}'s engine {engine} was lost; it cannot be reconnected")
         engines = self._live_engines(on)
-        timeout = None if self.timeout is None else self.timeout + ENGINE_GRACE
+        timeout = self.timeout if timeout is None else timeout
+        timeout = None if timeout is None else timeout + ENGINE_GRACE
         replies = self._on_engines({engine: (operation, args(engine)) for engine in engines}, timeout)
         for engine, reply in replies.items():
             names = [name for name in self.engines[engine] if on is None or name in on]
@@ -316,6 +322,7 @@ class ClusterFunction:
         fleet._functions += 1
         self._id = f"f{fleet._functions}"
         self.on = fleet._targets(options.pop("on", None))
+        self.timeout = options.get("timeout")
         self.streams = kind == "task" and inspect.isgeneratorfunction(function)
         source, first_line, file = getsource(function)
         definition = (source, first_line, file, function.__name__)
@@ -331,7 +338,9 @@ class ClusterFunction:
         fleet = self._fleet
         if self.streams:
             return ClusterStream(fleet, self._id, self.on, args, kwargs)
-        return fleet._call(self.on, fleet_engine.call, lambda engine: (fleet._id, self._id, args, kwargs))
+        return fleet._call(
+            self.on, fleet_engine.call, lambda engine: (fleet._id, self._id, args, kwargs), timeout=self.timeout
+        )
 
 
 class ClusterStream:
