@@ -72,18 +72,25 @@ class Fleet:
         self._order = list(ports)
         connected: list[Device] = []
         lock = threading.Lock()
+        abandoned = threading.Event()
 
         def connect(port: Any) -> Device:
             device = Device(port, **device_options)
             with lock:
                 connected.append(device)
-            return device
+                if not abandoned.is_set():
+                    return device
+            device.close()  # connected after a Ctrl-C gave up on the fleet: nobody else will close it
+            raise KeyboardInterrupt
 
         jobs = [BoardJob(name, functools.partial(connect, port), _nothing) for name, port in ports.items()]
         try:
             outcomes = run_jobs(jobs, max_workers=max_workers, output=self._output)
         except KeyboardInterrupt:
-            for device in connected:
+            with lock:
+                abandoned.set()
+                made = list(connected)
+            for device in made:
                 device.close()
             raise
         self.boards = {name: outcomes.values[name] for name in self._order if name in outcomes.values}

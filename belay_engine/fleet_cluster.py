@@ -28,6 +28,8 @@ from .source import getsource
 
 #: Seconds an engine has beyond the call's per-board timeout to answer (it interrupts its boards by then).
 ENGINE_GRACE = 15.0
+#: Seconds the engines have to connect their boards (each Device's own timeouts are shorter).
+CONNECT_TIMEOUT = 120.0
 #: Seconds an engine waits for a stream's values before answering its host with none.
 POLL_WAIT = 0.25
 #: Seconds an engine has to answer a stream poll before it counts as lost.
@@ -109,7 +111,7 @@ class ClusterFleet:
         self.boards: dict[str, int] = {}
         self.failed: dict[str, BaseException] = {}
         self.lost_engines: dict[int, EngineLost] = {}
-        for engine, reply in self._on_engines(work, None).items():
+        for engine, reply in self._on_engines(work, CONNECT_TIMEOUT).items():
             if isinstance(reply, BaseException):
                 wanted = ports[engine] if ports[engine] != "auto" else {f"engine {engine}": None}
                 self.failed.update({name: name_error(name, _copy(reply)) for name in wanted})

@@ -93,6 +93,8 @@ def stdout_routed_to(stream: TextIO) -> Iterator[None]:
     """Within this block, what this thread writes to ``sys.stdout`` goes to `stream`."""
     global _router
     me = threading.get_ident()
+    if isinstance(stream, _ThreadRouter):
+        stream = stream.fallback  # `output` gave sys.stdout while routed: the host's stream, not a loop
     with _install_lock:
         if _router is None or sys.stdout is not _router:
             _router = _ThreadRouter(sys.stdout)
