@@ -247,6 +247,11 @@ class ClusterFleet:
 
     # -- the Fleet API ---------------------------------------------------------------------------------
 
+    def apply(self, function: Callable[[Any], Any], *, on: Optional[Any] = None) -> FleetResult:
+        """Call ``function(device)`` for every board, in its engine (ipyparallel sends the function there)."""
+        on = self._targets(on)
+        return self._call(on, fleet_engine.apply, lambda engine: (self._id, function, on))
+
     def __call__(self, cmd: str, *, on: Optional[Any] = None, **options: Any) -> FleetResult:
         """Run `cmd` on every board (on its engine); the value of an expression, per board."""
         on = self._targets(on)

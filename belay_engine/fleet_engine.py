@@ -109,6 +109,12 @@ def call(fleet_id: str, function_id: str, args: tuple, kwargs: dict) -> dict:
     return _reply(fleet_id, FUNCTIONS[fleet_id, function_id](*args, **kwargs))
 
 
+def apply(fleet_id: str, function: Callable, on: Optional[list]) -> dict:
+    """Call ``function(device)`` for this engine's boards (those in `on`)."""
+    fleet = FLEETS[fleet_id]
+    return _reply(fleet_id, fleet.apply(function, on=_present(fleet, on)))
+
+
 def evaluate(fleet_id: str, cmd: str, on: Optional[list], options: dict) -> dict:
     """Run `cmd` on this engine's boards (those in `on`)."""
     fleet = FLEETS[fleet_id]

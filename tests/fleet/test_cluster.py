@@ -56,6 +56,9 @@ def test_a_task_runs_on_every_board_of_every_engine_and_each_value_comes_back(cl
         assert dict(result) == {name: 81 for name in fleet.names}
         printed = sorted(capsys.readouterr().out.splitlines())
         assert printed == sorted(f"[{name}] squaring 9" for name in fleet.names)
+        engines = fleet.apply(lambda device: (os.getpid(), device.implementation.name))
+        assert {name: kind for name, (_, kind) in engines.items()} == {name: "micropython" for name in fleet.names}
+        assert len({pid for pid, _ in engines.values()}) == 2  # each board's Device lives in its engine
 
 
 def test_a_failing_board_entry_holds_its_exception_across_engines(client):
