@@ -265,8 +265,9 @@ class Fleet:
     def task(self, f: Optional[Callable] = None, /, **options: Any) -> Any:
         """Define `f` as a task on every board (or those in ``on=``); calling it calls it on all of them.
 
-        A plain task gives a `FleetResult`; a generator task gives a `FleetStream` of ``(name, value)`` pairs.
-        ``timeout=`` sets the per-board deadline of its calls; other options go to each ``device.task``.
+        A plain task gives a `FleetResult`; a generator task gives a `FleetStream` of ``(name, value)`` pairs
+        (streams have no deadline: `FleetStream.close` ends them). ``timeout=`` sets the per-board deadline of
+        its calls; other options go to each ``device.task``.
         """
         return self._decorate("task", f, options)
 
