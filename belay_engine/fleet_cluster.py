@@ -23,17 +23,13 @@ from . import fleet_engine
 from .errors import ConnectionFailedError, EngineLost
 from .fleet import ON_LOST
 from .fleet_output import BoardOutput
-from .fleet_result import FleetResult, name_error
+from .fleet_result import FleetResult, copy_error, name_error
 from .source import getsource
 
 #: Seconds an engine has beyond the call's per-board timeout to answer (it interrupts its boards by then).
 ENGINE_GRACE = 15.0
 #: Seconds the engines have to connect their boards (each Device's own timeouts are shorter).
 CONNECT_TIMEOUT = 120.0
-#: Seconds an engine waits for a stream's values before answering its host with none.
-POLL_WAIT = 0.25
-#: Seconds an engine has to answer a stream poll before it counts as lost.
-POLL_TIMEOUT = 60.0
 
 
 def _engine_failure(engine: int, error: BaseException) -> Optional[EngineLost]:
@@ -114,7 +110,7 @@ class ClusterFleet:
         for engine, reply in self._on_engines(work, CONNECT_TIMEOUT).items():
             if isinstance(reply, BaseException):
                 wanted = ports[engine] if ports[engine] != "auto" else {f"engine {engine}": None}
-                self.failed.update({name: name_error(name, _copy(reply)) for name in wanted})
+                self.failed.update({name: name_error(name, copy_error(reply)) for name in wanted})
                 continue
             self.engines[engine] = reply["boards"]
             self.boards.update({name: engine for name in reply["boards"]})
@@ -229,7 +225,7 @@ class ClusterFleet:
         for engine, reply in replies.items():
             names = [name for name in self.engines[engine] if on is None or name in on]
             if isinstance(reply, BaseException):
-                errors.update({name: _copy(reply) for name in names})
+                errors.update({name: copy_error(reply) for name in names})
                 continue
             self._print(reply["printed"])
             values.update(reply["values"])
@@ -344,116 +340,9 @@ class ClusterFunction:
         """Call it on every board; a `FleetResult`, or a `ClusterStream` for a generator task."""
         fleet = self._fleet
         if self.streams:
+            from .fleet_cluster_stream import ClusterStream
+
             return ClusterStream(fleet, self._id, self.on, args, kwargs)
         return fleet._call(
             self.on, fleet_engine.call, lambda engine: (fleet._id, self._id, args, kwargs), timeout=self.timeout
         )
-
-
-class ClusterStream:
-    """``(name, value)`` pairs of a generator task on every engine's boards, merged as they come back.
-
-    Each running engine has one poll outstanding (it answers as soon as its boards produced something, or
-    after `POLL_WAIT` seconds); the consumer takes the answers as they come. As with `FleetStream`, every value
-    is kept, a board's error is raised once every board has ended, and `close` (or Ctrl-C while waiting)
-    stops the generator on every board.
-    """
-
-    def __init__(self, fleet: ClusterFleet, function_id: str, on: Optional[list], args: tuple, kwargs: dict):
-        self._fleet = fleet
-        self._stream_id = f"{function_id}-{uuid.uuid4().hex[:8]}"
-        self._buffer: list = []
-        self._closed = False
-        self.errors: dict[str, BaseException] = {}
-        start_args = (fleet._id, function_id, self._stream_id, args, kwargs)
-        start = {engine: (fleet_engine.start_stream, start_args) for engine in fleet._live_engines(on)}
-        self._polls: dict[int, Any] = {}
-        for engine, reply in fleet._on_engines(start, ENGINE_GRACE).items():
-            if isinstance(reply, BaseException):
-                self._engine_failed(engine, reply)
-            else:
-                self._ask(engine)
-
-    def _ask(self, engine: int) -> None:
-        fleet = self._fleet
-        self._polls[engine] = fleet.client[engine].apply_async(
-            fleet_engine.next_values, fleet._id, self._stream_id, POLL_WAIT
-        )
-
-    def _engine_failed(self, engine: int, error: BaseException) -> None:
-        for name in self._fleet.engines[engine]:
-            self.errors[name] = name_error(name, _copy(error))
-
-    def _take_answers(self, timeout: float) -> None:
-        """Wait up to `timeout` for an engine's answer; take every answer there is and ask those engines again."""
-        from concurrent.futures import FIRST_COMPLETED, wait
-
-        done, _ = wait(list(self._polls.values()), timeout=timeout, return_when=FIRST_COMPLETED)
-        for engine, poll in list(self._polls.items()):
-            if poll not in done:
-                continue
-            del self._polls[engine]
-            reply = self._fleet._reply_of(engine, poll, 0)
-            if isinstance(reply, BaseException):
-                self._engine_failed(engine, reply)
-                continue
-            self._fleet._print(reply["printed"])
-            self._buffer.extend(reply["pairs"])
-            self.errors.update({name: name_error(name, error) for name, error in reply["errors"].items()})
-            if not reply["ended"]:
-                self._ask(engine)
-
-    def __iter__(self) -> "ClusterStream":
-        return self
-
-    def __next__(self) -> tuple[str, Any]:
-        try:
-            while not self._buffer and self._polls and not self._closed:
-                self._take_answers(POLL_TIMEOUT)
-        except BaseException:
-            self.close()  # Ctrl-C while waiting: every engine stops its boards' generators, then it propagates
-            raise
-        if self._buffer:
-            return self._buffer.pop(0)
-        if self.errors and not self._closed:
-            self._closed = True
-            raise next(iter(self.errors.values()))
-        self._closed = True
-        raise StopIteration
-
-    def close(self) -> None:
-        """Stop the generator on every engine's boards (their ``finally`` runs) and wait for it."""
-        fleet = self._fleet
-        self._closed = True
-        engines = list(self._polls)
-        for engine in engines:
-            fleet._reply_of(engine, self._polls.pop(engine), POLL_TIMEOUT)  # the engine answers one call at a time
-        work = {engine: (fleet_engine.close_stream, (fleet._id, self._stream_id)) for engine in engines}
-        for reply in fleet._on_engines(work, POLL_TIMEOUT + ENGINE_GRACE).values():
-            if not isinstance(reply, BaseException):
-                fleet._print(reply["printed"])
-        self._buffer.clear()
-
-    def __enter__(self) -> "ClusterStream":
-        return self
-
-    def __exit__(self, *exc_info: Any) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        if getattr(self, "_polls", None):
-            # Leaving a `for` loop drops the stream: stop it on the engines without waiting for their answers.
-            fleet = self._fleet
-            for engine in self._polls:
-                fleet.client[engine].apply_async(fleet_engine.close_stream, fleet._id, self._stream_id)
-            self._polls = {}
-
-
-def _copy(error: BaseException) -> BaseException:
-    """A fresh exception like `error`, so each board's entry can carry its own name."""
-    try:
-        copy = type(error)(*error.args)
-    except Exception:
-        return error
-    copy.__cause__ = error
-    return copy

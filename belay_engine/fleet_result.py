@@ -17,6 +17,16 @@ def name_error(name: str, error: BaseException) -> BaseException:
     return error
 
 
+def copy_error(error: BaseException) -> BaseException:
+    """A fresh exception like `error`, so each board's entry can carry its own name."""
+    try:
+        copy = type(error)(*error.args)
+    except Exception:
+        return error
+    copy.__cause__ = error
+    return copy
+
+
 class FleetResult(Mapping):
     """Board name → what the call gave there: its value, or the exception it raised (a failed board's entry).
 
