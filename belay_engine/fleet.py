@@ -38,6 +38,8 @@ class Fleet:
     output : callable, optional
         ``output(name) -> TextIO``: where each board's printed output goes. None: ``sys.stdout``, each line
         tagged ``[name]``.
+    device_class : type
+        The `Device` subclass to connect with (its class-level tasks and setups come with every board).
     **device_options
         Passed to every `Device` (``reset``, ``startup``, ``attempts``, ``timeout``, ...).
 
@@ -66,6 +68,7 @@ class Fleet:
         timeout: Optional[float] = None,
         on_lost: str = "skip",
         output: Optional[Callable[[str], TextIO]] = None,
+        device_class: type = Device,
         **device_options: Any,
     ):
         self._configure(max_workers=max_workers, timeout=timeout, on_lost=on_lost, output=output)
@@ -75,7 +78,7 @@ class Fleet:
         abandoned = threading.Event()
 
         def connect(port: Any) -> Device:
-            device = Device(port, **device_options)
+            device = device_class(port, **device_options)
             with lock:
                 connected.append(device)
                 if not abandoned.is_set():

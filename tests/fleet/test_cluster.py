@@ -6,6 +6,7 @@ end the cluster is stopped and no process of it (controller, engines, boards) ma
 
 import os
 import signal
+import socket
 import threading
 import time
 
@@ -79,6 +80,18 @@ def test_a_failing_board_entry_holds_its_exception_across_engines(client):
         with pytest.raises(PyboardException) as raised:
             result.raise_first()
         assert raised.value.board == "b1"
+
+
+def test_a_board_that_fails_to_connect_on_its_engine_is_reported_by_name(client):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = f"socket://127.0.0.1:{probe.getsockname()[1]}"
+    with pytest.warns(UserWarning, match="'gone'"):
+        fleet = Fleet.on_cluster(client, {0: {"a0": "virtual:", "gone": closed}, 1: {"b0": "virtual:"}})
+    with fleet:
+        assert fleet.names == ["a0", "b0"]
+        assert list(fleet.failed) == ["gone"]
+        assert dict(fleet("7")) == {"a0": 7, "b0": 7}
 
 
 def test_a_generator_task_merges_every_value_and_stop_stops_every_board(client):

@@ -245,6 +245,22 @@ def test_setup_thread_and_teardown_are_defined_on_every_board_or_on_some(tmp_pat
         assert (root / "bye").read_text() == "bye"
 
 
+def test_boards_connect_as_a_device_subclass_with_its_class_level_tasks():
+    from belay_engine import Device
+
+    class Sensor(Device):
+        @Device.setup(autoinit=True)
+        def calibrate():
+            offset = 10
+
+        @Device.task
+        def read(x):
+            return x + offset
+
+    with Fleet({"one": "virtual:", "two": "virtual:"}, device_class=Sensor) as fleet:
+        assert dict(fleet.apply(lambda device: device.read(1))) == {"one": 11, "two": 11}
+
+
 def test_unknown_board_names_are_refused(fleet):
     with pytest.raises(KeyError, match="'z'"):
         fleet("1", on=["z"])
