@@ -74,61 +74,146 @@ def run_jobs(
     ------
     KeyboardInterrupt
         The waiting thread was interrupted; every busy board was interrupted too and its call has ended (or
-        did not within `INTERRUPT_GRACE` seconds of its Ctrl-C).
+        did not within `INTERRUPT_GRACE` seconds of its Ctrl-C); jobs that had not started never will.
     """
-    output = output or BoardOutput()
-    events: queue.Queue = queue.Queue()
-    slots = threading.Semaphore(max_workers or max(1, len(jobs)))
-    cancelled = threading.Event()
-    progress = {job.name: _Progress(job) for job in jobs}
+    run = _Run(jobs, max_workers or max(1, len(jobs)), output or BoardOutput())
     for job in jobs:
-        thread = threading.Thread(
-            target=_work, args=(job, slots, cancelled, events, output), name=f"fleet-{job.name}", daemon=True
-        )
-        thread.start()
-    outcomes = Outcomes()
+        threading.Thread(target=run.work, args=(job,), name=f"fleet-{job.name}", daemon=True).start()
     try:
-        _collect(progress, events, outcomes)
+        run.collect()
     except KeyboardInterrupt:
-        cancelled.set()
-        _stop_all(progress, events, outcomes)
+        run.stop_all()
         raise
-    return outcomes
+    return run.outcomes
 
 
-def _work(job: BoardJob, slots: threading.Semaphore, cancelled: threading.Event, events: queue.Queue, output) -> None:
-    with slots:
-        if cancelled.is_set():
-            events.put(("cancelled", job.name, None))
-            return
-        events.put(("started", job.name, time.monotonic()))
+class _Slots:
+    """At most `count` jobs at a time; a job given up on frees its slot for the next while it still runs."""
+
+    def __init__(self, count: int):
+        self._semaphore = threading.Semaphore(count)
+        self._lock = threading.Lock()
+        self._held: set[str] = set()
+
+    def acquire(self, name: str) -> None:
+        self._semaphore.acquire()
+        with self._lock:
+            self._held.add(name)
+
+    def release(self, name: str) -> None:
+        """Free `name`'s slot (once: the job's own release after the waiter's does nothing)."""
+        with self._lock:
+            if name not in self._held:
+                return
+            self._held.discard(name)
+        self._semaphore.release()
+
+
+class _Run:
+    """One fleet call: the worker threads post events, the calling thread follows each job's progress."""
+
+    def __init__(self, jobs: Sequence[BoardJob], workers: int, output: BoardOutput):
+        self.events: queue.Queue = queue.Queue()
+        self.slots = _Slots(workers)
+        self.output = output
+        # Starting a job and cancelling the call exclude each other: a job either started (and will be
+        # interrupted) or sees the cancellation.
+        self.gate = threading.Lock()
+        self.cancelled = False
+        self.progress = {job.name: _Progress(job) for job in jobs}
+        self.outcomes = Outcomes()
+
+    # -- worker threads ------------------------------------------------------------------------------
+
+    def work(self, job: BoardJob) -> None:
+        self.slots.acquire(job.name)
         try:
-            with output.routed(job.name):
-                value = job.call()
-        except BaseException as error:  # the board's entry: whatever the call raised
-            events.put(("failed", job.name, error))
+            with self.gate:
+                if self.cancelled:
+                    return
+                self.events.put(("started", job.name, time.monotonic()))
+            try:
+                with self.output.routed(job.name):
+                    value = job.call()
+            except BaseException as error:  # the board's entry: whatever the call raised
+                self.events.put(("failed", job.name, error))
+            else:
+                self.events.put(("done", job.name, value))
+        finally:
+            self.slots.release(job.name)
+
+    # -- the calling thread --------------------------------------------------------------------------
+
+    def collect(self) -> None:
+        while self.progress:
+            self._wait_once()
+
+    def stop_all(self) -> None:
+        """After a KeyboardInterrupt: no job starts any more, Ctrl-C goes to every busy board, wait for them."""
+        with self.gate:
+            self.cancelled = True
+        while True:  # take the starts already posted: those boards are busy too
+            try:
+                self._take(self.events.get_nowait())
+            except queue.Empty:
+                break
+        now = time.monotonic()
+        for name, entry in list(self.progress.items()):
+            if entry.started is None:
+                del self.progress[name]  # it will never start
+            else:
+                _interrupt(entry, now)
+        while self.progress:  # a second Ctrl-C here propagates at once
+            self._wait_once()
+
+    def _wait_once(self) -> None:
+        try:
+            event = self.events.get(timeout=_next_wakeup(self.progress, time.monotonic()))
+        except queue.Empty:
+            pass
         else:
-            events.put(("done", job.name, value))
+            self._take(event)
+        self._act_on_time(time.monotonic())
+
+    def _take(self, event: tuple) -> None:
+        kind, name, payload = event
+        entry = self.progress.get(name)
+        if entry is None:
+            return  # a board given up on earlier has ended at last
+        if kind == "started":
+            entry.started = payload
+            return
+        del self.progress[name]
+        if entry.timed_out:
+            timeout = entry.job.timeout
+            error = BoardTimeoutError(f"board {name!r} did not finish within {timeout} s; its call was interrupted")
+            error.__cause__ = payload if kind == "failed" else None
+            self.outcomes.errors[name] = error
+        elif kind == "failed":
+            self.outcomes.errors[name] = payload
+        else:
+            self.outcomes.values[name] = payload
+
+    def _act_on_time(self, now: float) -> None:
+        for name, entry in list(self.progress.items()):
+            if entry.interrupted is not None:
+                if now >= entry.interrupted + INTERRUPT_GRACE:
+                    # The board ignores Ctrl-C: stop waiting; its link stays busy until it ends, its slot does not.
+                    del self.progress[name]
+                    self.slots.release(name)
+                    self.outcomes.errors[name] = BoardTimeoutError(
+                        f"board {name!r} did not stop within {INTERRUPT_GRACE} s of Ctrl-C; reset or reconnect it"
+                    )
+                elif now >= entry.last_interrupt + INTERRUPT_REPEAT:
+                    _interrupt(entry, now)
+            elif _overdue(entry, now):
+                entry.timed_out = True
+                _interrupt(entry, now)
 
 
-def _take(event: tuple, progress: dict, outcomes: Outcomes) -> None:
-    kind, name, payload = event
-    entry = progress.get(name)
-    if entry is None:
-        return  # a board given up on earlier has ended at last
-    if kind == "started":
-        entry.started = payload
-        return
-    del progress[name]
-    if entry.timed_out:
-        timeout = entry.job.timeout
-        error = BoardTimeoutError(f"board {name!r} did not finish within {timeout} s; its call was interrupted")
-        error.__cause__ = payload if kind == "failed" else None
-        outcomes.errors[name] = error
-    elif kind == "failed":
-        outcomes.errors[name] = payload
-    elif kind == "done":
-        outcomes.values[name] = payload
+def _overdue(entry: _Progress, now: float) -> bool:
+    timeout = entry.job.timeout
+    return entry.started is not None and timeout is not None and now >= entry.started + timeout
 
 
 def _interrupt(entry: _Progress, now: float) -> None:
@@ -149,49 +234,3 @@ def _next_wakeup(progress: dict, now: float) -> Optional[float]:
         elif entry.started is not None and entry.job.timeout is not None:
             due.append(entry.started + entry.job.timeout)
     return max(0.0, min(due) - now) if due else None
-
-
-def _act_on_time(progress: dict, outcomes: Outcomes, now: float) -> None:
-    for name, entry in list(progress.items()):
-        if entry.interrupted is not None:
-            if now >= entry.interrupted + INTERRUPT_GRACE:
-                del progress[name]  # the board ignores Ctrl-C: stop waiting (its link stays busy until it ends)
-                outcomes.errors[name] = BoardTimeoutError(
-                    f"board {name!r} did not stop within {INTERRUPT_GRACE} s of Ctrl-C; reset or reconnect it"
-                )
-            elif now >= entry.last_interrupt + INTERRUPT_REPEAT:
-                _interrupt(entry, now)
-        elif entry.started is not None and entry.job.timeout is not None and now >= entry.started + entry.job.timeout:
-            entry.timed_out = True
-            _interrupt(entry, now)
-
-
-def _collect(progress: dict, events: queue.Queue, outcomes: Outcomes) -> None:
-    while progress:
-        try:
-            event = events.get(timeout=_next_wakeup(progress, time.monotonic()))
-        except queue.Empty:
-            _act_on_time(progress, outcomes, time.monotonic())
-            continue
-        _take(event, progress, outcomes)
-        _act_on_time(progress, outcomes, time.monotonic())
-
-
-def _stop_all(progress: dict, events: queue.Queue, outcomes: Outcomes) -> None:
-    """After a KeyboardInterrupt: Ctrl-C to every busy board, then wait for their calls to end."""
-    now = time.monotonic()
-    for entry in progress.values():
-        if entry.started is not None:
-            _interrupt(entry, now)
-    # Jobs that had not started see `cancelled` and report so; a second Ctrl-C here propagates at once.
-    while progress:
-        try:
-            event = events.get(timeout=_next_wakeup(progress, time.monotonic()))
-        except queue.Empty:
-            _act_on_time(progress, outcomes, time.monotonic())
-            continue
-        kind, name, _ = event
-        if kind == "started" and name in progress:
-            _interrupt(progress[name], time.monotonic())  # it started after the Ctrl-C: stop it too
-        _take(event, progress, outcomes)
-        _act_on_time(progress, outcomes, time.monotonic())

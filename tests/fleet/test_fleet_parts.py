@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from belay_engine import BoardTimeoutError, FleetResult
+from belay_engine import BoardTimeoutError, FleetResult, fleet_calls
 from belay_engine.fleet_calls import BoardJob, run_jobs
 from belay_engine.fleet_engine import usb_ports
 from belay_engine.fleet_output import TaggedLines
@@ -74,6 +74,23 @@ def test_a_job_over_its_timeout_is_interrupted_and_reported_as_a_timeout():
     outcomes = run_jobs([BoardJob("slow", stuck, stop.set, timeout=0.2), BoardJob("fast", lambda: 1, lambda: None)])
     assert outcomes.values == {"fast": 1}
     assert isinstance(outcomes.errors["slow"], BoardTimeoutError)
+
+
+def test_a_job_that_ignores_its_interrupt_is_given_up_and_frees_its_slot_for_the_next(monkeypatch):
+    monkeypatch.setattr(fleet_calls, "INTERRUPT_GRACE", 0.3)
+    release = threading.Event()
+    interrupts = []
+    jobs = [
+        BoardJob("hung", lambda: release.wait(30), lambda: interrupts.append(1), timeout=0.1),
+        BoardJob("next", lambda: "ran", lambda: None),
+    ]
+    try:
+        outcomes = run_jobs(jobs, max_workers=1)
+    finally:
+        release.set()
+    assert outcomes.values == {"next": "ran"}
+    assert "did not stop" in str(outcomes.errors["hung"])
+    assert interrupts  # it was asked, repeatedly, before being given up
 
 
 def test_an_engine_names_its_usb_boards_after_itself_and_their_ports(monkeypatch):
