@@ -60,8 +60,8 @@ class ClusterFleet:
         Seconds per board call, enforced on the engine (which interrupts the board); the host waits the
         engine `ENGINE_GRACE` seconds more. None: no limit (an engine that dies is still reported at once).
     on_lost : {"skip", "reconnect"}
-        As for `Fleet`, on each engine; boards of a lost engine are skipped, or (``"reconnect"``) their entries
-        say the engine is lost.
+        As for `Fleet`, on each engine (given to the engines when they connect); boards of a lost engine are
+        skipped, or (``"reconnect"``) their entries say the engine is lost.
     output : callable, optional
         As for `Fleet`: ``output(name) -> TextIO``, else lines tagged ``[name]`` on ``sys.stdout``.
     **device_options
