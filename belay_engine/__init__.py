@@ -26,6 +26,7 @@ from .errors import (
     SpecialFunctionNameError,
 )
 from .fleet import Fleet, FleetFunction
+from .fleet_progress import FleetProgress
 from .fleet_result import FleetResult
 from .fleet_stream import FleetStream
 from .implementation import Implementation
@@ -66,6 +67,7 @@ __all__ = [
     "FeatureUnavailableError",
     "Fleet",
     "FleetFunction",
+    "FleetProgress",
     "FleetResult",
     "FleetStream",
     "Implementation",

@@ -211,6 +211,26 @@ def test_sync_puts_the_folder_on_every_board_at_once(tmp_path):
     assert any(keywords.get("description", "").startswith("Complete") for _, keywords in reports)
 
 
+def test_sync_progress_shows_one_bar_per_board(tmp_path):
+    import io
+
+    from rich.console import Console
+
+    from belay_engine.fleet_progress import FleetProgress
+
+    project = tmp_path / "project"
+    make_tree(project, {"data.bin": bytes(3000)})
+    screen = io.StringIO()
+    with (
+        Fleet({"left": "virtual:", "right": "virtual:"}) as fleet,
+        FleetProgress(fleet.names, console=Console(file=screen, width=100)) as progress,
+    ):
+        assert fleet.sync(project, progress_update=progress).ok
+    assert all(counts.finished for counts in progress.counts.values())
+    assert "left" in screen.getvalue()
+    assert "right" in screen.getvalue()
+
+
 def test_setup_thread_and_teardown_are_defined_on_every_board_or_on_some(tmp_path):
     roots = {name: tmp_path / name for name in ("a", "b")}
     for root in roots.values():
