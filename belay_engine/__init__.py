@@ -13,6 +13,7 @@ from .errors import (
     ConnectionFailedError,
     ConnectionLost,
     DeviceNotFoundError,
+    EngineLost,
     FeatureUnavailableError,
     InsufficientSpecifierError,
     MaxHistoryLengthError,
@@ -24,6 +25,10 @@ from .errors import (
     PyboardException,
     SpecialFunctionNameError,
 )
+from .fleet import Fleet, FleetFunction
+from .fleet_progress import FleetProgress
+from .fleet_result import FleetResult
+from .fleet_stream import FleetStream
 from .implementation import Implementation
 from .minify import minify
 from .proxy import ProxyObject
@@ -58,7 +63,13 @@ __all__ = [
     "Device",
     "DeviceMeta",
     "DeviceNotFoundError",
+    "EngineLost",
     "FeatureUnavailableError",
+    "Fleet",
+    "FleetFunction",
+    "FleetProgress",
+    "FleetResult",
+    "FleetStream",
     "Implementation",
     "InsufficientSpecifierError",
     "MaxHistoryLengthError",

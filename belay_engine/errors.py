@@ -5,6 +5,7 @@
     BelayException
     ├── ConnectionFailedError            could not open or handshake with the board
     │   ├── ConnectionLost               the link dropped mid-operation (EOF, EIO, process exited)
+    │   │   └── EngineLost               the ipyparallel engine driving the board died or stopped answering
     │   ├── AuthenticationError          wrong WebREPL/telnet password; never retried automatically
     │   └── NoAnswerError                the link opened but no REPL answered (also a BoardTimeoutError)
     ├── DeviceNotFoundError              nothing matched; the message lists what was found
@@ -36,6 +37,10 @@ class ConnectionFailedError(BelayException):
 
 class ConnectionLost(ConnectionFailedError):
     """The link to the board dropped while an operation was under way."""
+
+
+class EngineLost(ConnectionLost):
+    """The ipyparallel engine that drives a board of a cluster fleet died or stopped answering."""
 
 
 class AuthenticationError(ConnectionFailedError):
@@ -135,6 +140,7 @@ __all__ = [
     "ConnectionFailedError",
     "ConnectionLost",
     "DeviceNotFoundError",
+    "EngineLost",
     "FeatureUnavailableError",
     "InsufficientSpecifierError",
     "InternalError",
