@@ -86,11 +86,12 @@ class _belay:
 
     def s(k, it=None):
         # Push the generator's values until it ends, or until the host's pause byte is read after a write. A
-        # number (int or float: its repr has no comma) the generator made quickly, under 1 ms after the last,
-        # as the 5th or later such in a row, is held; up to 32 go as one N record "1,2.5,...", so the wire
-        # carries a comma per number instead of a record. Anything else goes at once, after the numbers held:
-        # a generator that is not fast has each value delivered when made. Held numbers wait at most 32 fast
-        # values, or until the generator's next value, its end or its error (the `finally`).
+        # number (int or float: no repr of one has a comma) is held when the generator made it under 1 ms after
+        # the last value and it is the 9th or later such in a row; up to 32 go as one N record "1,2.5,...", so
+        # the wire carries a comma per number instead of a record. Everything else goes at once, after the
+        # numbers held: each value of a generator slower than 1 kHz, or of a burst of up to 8, is delivered
+        # when made. Held numbers wait for at most 31 more fast values, or else for the generator's next value,
+        # its end or its error (the `finally`): the tail of a longer burst waits as long as the generator does.
         from time import ticks_us as u, ticks_diff as g
 
         o = _belay.o
@@ -113,7 +114,7 @@ class _belay:
                     n = u()
                     if g(n, t) < 1000:
                         z += 1
-                        if z > 4 and len(b) < 32:
+                        if z > 8 and len(b) < 32:
                             t = n
                             continue
                     else:
