@@ -120,8 +120,10 @@ class _belay:
                     else:
                         z = 0
                 if b:
-                    w(N + ",".join(b) + "\x1f")
+                    # Emptied before the write: a Ctrl-C during it must not have the `finally` write them again.
+                    y = N + ",".join(b) + "\x1f"
                     b.clear()
+                    w(y)
                 if not m:
                     _belay.r(v, "Y")
                 if q and q(0):
