@@ -1,8 +1,9 @@
 """Sans-I/O pause and stop of one pushed generator stream: the board's stdout in, values and control bytes out.
 
 A stream runs on the board as exchanges. Each one (``_belay.s`` in ``board/helpers.py``) pushes the
-generator's values as ``Y`` records (numbers several to an ``N`` record) until the generator ends, or until the board's loop reads the `PAUSE` byte
-between two values: then it writes a ``W`` record and returns, keeping the generator for the next exchange.
+generator's values as ``Y`` records (a fast generator's numbers several to an ``N`` record) until the generator
+ends, or until the board's loop reads the `PAUSE` byte after a write: then it writes a ``W`` record and returns,
+keeping the generator for the next exchange (every value it yielded is written before the ``W``).
 Another thread's call pauses the stream that way; a stop pauses it too (the generator is then closed on the
 board, so its ``finally`` runs) and only a generator that yields nothing for `PAUSE_GRACE` seconds gets a
 Ctrl-C: interrupting a board busy allocating (a stream is) can leave the unix port's heap locked.

@@ -92,9 +92,7 @@ def fast_stream(values) -> bytes:
 
 #: Numbers of every kind the board's repr makes, with printed text (a forged numbers record among it) between.
 MIXED_NUMBERS = [0, -7, 123456789012345678901234567890, 2.5, -0.0, 1e30, float("inf"), float("-inf")]
-NUMBERS_STREAM = (
-    b"a\n" + numbers_record(MIXED_NUMBERS[:3]) + b"\x1eN1,2\x1f" + numbers_record(MIXED_NUMBERS[3:]) + b"z"
-)
+NUMBERS_STREAM = b"a\n" + numbers_record(MIXED_NUMBERS[:3]) + b"\x1eN1,2\x1f" + numbers_record(MIXED_NUMBERS[3:]) + b"z"
 
 
 def test_the_numbers_of_a_record_come_back_as_ints_and_floats_in_order():
@@ -136,5 +134,5 @@ def test_a_fast_stream_of_small_ints_costs_a_comma_per_value_not_a_record():
     stream = fast_stream(values)
     assert len(stream) == 8 * (11 + 3) + 27 * (11 + 32 * 4 - 1) + (11 + 28 * 4 - 1) == 3960
     assert len(stream) / len(values) == 4.4  # one record per value: 11 + 3 = 14 bytes; "123\r\n" 5
-    text, records = parse_in_chunks([stream])
+    _, records = parse_in_chunks([stream])
     assert [n for kind, payload in records for n in numbers_of(payload)] == values

@@ -114,7 +114,7 @@ def test_untrusted_reprs_that_are_not_literals_stay_unparsable():
 
 #: A fast generator's numbers as the board writes them, several to a record, with a value of another kind and
 #: printed text between: the exchange ends paused (the board read the pause byte after its last write).
-NUMBERS = list(range(40)) + [2.5, -1e30]
+NUMBERS = [*range(40), 2.5, -1e30]
 NUMBERS_STDOUT = (
     record(b"N", b"0")
     + b"text\n"
@@ -134,7 +134,7 @@ def test_numbers_several_to_a_record_come_out_in_order_however_stdout_is_split(c
     control.receive_end()
     events += control.events_received()
     values, text = values_and_text(events)
-    assert values == NUMBERS[:33] + ["s"] + NUMBERS[33:]
+    assert values == [*NUMBERS[:33], "s", *NUMBERS[33:]]
     assert text == b"text\n"
     assert events[-1] == Paused()
     assert control.data_to_send() == []
@@ -144,7 +144,7 @@ def test_numbers_several_to_a_record_come_out_in_order_however_stdout_is_split(c
 def test_numbers_come_out_once_each_in_any_random_chunking(cuts):
     control = running()
     events = feed(control, split(NUMBERS_STDOUT, cuts))
-    assert values_and_text(events)[0] == NUMBERS[:33] + ["s"] + NUMBERS[33:]
+    assert values_and_text(events)[0] == [*NUMBERS[:33], "s", *NUMBERS[33:]]
 
 
 def test_a_numbers_record_that_is_cut_short_by_a_stop_gives_no_values():
