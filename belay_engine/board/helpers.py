@@ -32,6 +32,10 @@ class _belay:
         del select, _q
     except Exception:
         q = None
+    try:  # the clock by which the stream loop tells a fast generator (CircuitPython has none: no numbers held)
+        from time import ticks_us as U, ticks_diff as G
+    except ImportError:
+        U = G = None
 
     def c(s, f, n):
         # Run host code `s` as lines n, n+1, ... of host file `f`: its frames then name the host file and line.
@@ -92,8 +96,6 @@ class _belay:
         # numbers held: each value of a generator slower than 1 kHz, or of a burst of up to 8, is delivered
         # when made. Held numbers wait for at most 31 more fast values, or else for the generator's next value,
         # its end or its error (the `finally`): the tail of a longer burst waits as long as the generator does.
-        from time import ticks_us as u, ticks_diff as g
-
         o = _belay.o
         if it is None:
             it = o[k]
@@ -102,23 +104,26 @@ class _belay:
         w = _belay.w
         N = _belay.S + "N"
         q = _belay.q
+        u = _belay.U
+        g = _belay.G
         b = []
         z = 0
-        t = u()
+        t = u and u()
         try:
             for v in it:
                 y = type(v)
                 m = y is int or y is float
                 if m:
                     b.append(repr(v))
-                    n = u()
-                    if g(n, t) < 1000:
-                        z += 1
-                        if z > 8 and len(b) < 32:
-                            t = n
-                            continue
-                    else:
-                        z = 0
+                    if u:
+                        n = u()
+                        if g(n, t) < 1000:
+                            z += 1
+                            if z > 8 and len(b) < 32:
+                                t = n
+                                continue
+                        else:
+                            z = 0
                 if b:
                     # Emptied before the write: a Ctrl-C during it must not have the `finally` write them again.
                     y = N + ",".join(b) + "\x1f"
@@ -130,7 +135,8 @@ class _belay:
                     sys.stdin.read(1)
                     w(_belay.S + "W\x1f")
                     return
-                t = u()
+                if u:
+                    t = u()
         finally:
             if b:
                 w(N + ",".join(b) + "\x1f")
