@@ -106,24 +106,21 @@ class _belay:
         q = _belay.q
         u = _belay.U
         g = _belay.G
+        F = (int, float)
         b = []
         z = 0
         t = u and u()
         try:
             for v in it:
-                y = type(v)
-                m = y is int or y is float
+                m = type(v) in F
                 if m:
                     b.append(repr(v))
                     if u:
                         n = u()
-                        if g(n, t) < 1000:
-                            z += 1
-                            if z > 8 and len(b) < 32:
-                                t = n
-                                continue
-                        else:
-                            z = 0
+                        z = z + 1 if g(n, t) < 1000 else 0
+                        if z > 8 and len(b) < 32:
+                            t = n
+                            continue
                 if b:
                     # Emptied before the write: a Ctrl-C during it must not have the `finally` write them again.
                     y = N + ",".join(b) + "\x1f"
@@ -135,8 +132,7 @@ class _belay:
                     sys.stdin.read(1)
                     w(_belay.S + "W\x1f")
                     return
-                if u:
-                    t = u()
+                t = u and u()
         finally:
             if b:
                 w(N + ",".join(b) + "\x1f")
