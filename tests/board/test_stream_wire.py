@@ -11,6 +11,8 @@ import io
 import pytest
 
 from belay_engine import PyboardException
+from belay_engine.protocol.control_bytes import NUMBERS
+from belay_engine.protocol.records import RecordParser
 
 
 class Recorder:
@@ -162,3 +164,41 @@ def test_a_board_without_a_microsecond_clock_writes_each_value_at_once(device):
     with recorded(device) as wire:
         assert list(count(100)) == list(range(100))
     assert records_in(device, wire.read_bytes) == 100
+
+
+def stream_records(device, data: bytes) -> list:
+    parser = RecordParser(device.session.nonce.encode())
+    return [item for item in parser.feed(bytes(data)) if type(item) is tuple]
+
+
+def test_with_a_clock_that_stands_still_the_board_writes_8_numbers_alone_then_32_to_a_record(device):
+    # The board's clock replaced by one that never moves: every number counts as fast, so the wire is exact.
+    device("_belay.U = lambda: 0")
+
+    @device.task
+    def count(start, stop):
+        for i in range(start, stop):
+            yield i
+
+    with recorded(device) as wire:
+        assert list(count(100, 1000)) == list(range(100, 1000))
+    values = [str(i).encode() for i in range(100, 1000)]
+    expected = [(NUMBERS, v) for v in values[:8]] + [
+        (NUMBERS, b",".join(values[i : i + 32])) for i in range(8, len(values), 32)
+    ]
+    assert stream_records(device, wire.read_bytes) == expected
+    # 900 ints of 3 digits: 11 bytes a record, a repr and a comma each; "123\r\n" printed would be 5 bytes each.
+    assert sum(11 + len(payload) for _, payload in expected) == 3960
+
+
+def test_with_a_clock_that_runs_fast_every_number_is_its_own_record(device):
+    device("_belay.clock = [0]\ndef _fast():\n _belay.clock[0] += 5000\n return _belay.clock[0]\n_belay.U = _fast")
+
+    @device.task
+    def count(n):
+        for i in range(n):
+            yield i
+
+    with recorded(device) as wire:
+        assert list(count(50)) == list(range(50))
+    assert stream_records(device, wire.read_bytes) == [(NUMBERS, str(i).encode()) for i in range(50)]
