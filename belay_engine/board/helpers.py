@@ -36,6 +36,10 @@ class _belay:
         from time import ticks_us as U, ticks_diff as G
     except ImportError:
         U = G = None
+    try:  # the types of the numbers held (a port may be built without floats)
+        F = (int, float)
+    except NameError:
+        F = (int,)
 
     def c(s, f, n):
         # Run host code `s` as lines n, n+1, ... of host file `f`: its frames then name the host file and line.
@@ -106,7 +110,7 @@ class _belay:
         q = _belay.q
         u = _belay.U
         g = _belay.G
-        F = (int, float)
+        F = _belay.F
         b = []
         z = 0
         t = u and u()
