@@ -95,10 +95,10 @@ class _belay:
     def s(k, it=None):
         # Push the generator's values until it ends, or until the host's pause byte is read after a write. A
         # number (int or float: no repr of one has a comma) is held when the generator made it under 1 ms after
-        # the last value and it is the 9th or later such in a row; up to 32 go as one N record "1,2.5,...", so
+        # the last value and it is the 9th or later such in a row; up to 64 go as one N record "1,2.5,...", so
         # the wire carries a comma per number instead of a record. Everything else goes at once, after the
         # numbers held: each value of a generator slower than 1 kHz, or of a burst of up to 8, is delivered
-        # when made. Held numbers wait for at most 31 more fast values, or else for the generator's next value,
+        # when made. Held numbers wait for at most 63 more fast values, or else for the generator's next value,
         # its end or its error (the `finally`): the tail of a longer burst waits as long as the generator does.
         o = _belay.o
         if it is None:
@@ -122,7 +122,7 @@ class _belay:
                     if u:
                         n = u()
                         z = z + 1 if g(n, t) < 1000 else 0
-                        if z > 8 and len(b) < 32:
+                        if z > 8 and len(b) < 64:
                             t = n
                             continue
                 if b:
