@@ -32,14 +32,6 @@ class _belay:
         del select, _q
     except Exception:
         q = None
-    try:  # the clock by which the stream loop tells a fast generator (CircuitPython has none: no numbers held)
-        from time import ticks_us as U, ticks_diff as G
-    except ImportError:
-        U = G = None
-    try:  # the types of the numbers held (a port may be built without floats)
-        F = (int, float)
-    except NameError:
-        F = (int,)
 
     def c(s, f, n):
         # Run host code `s` as lines n, n+1, ... of host file `f`: its frames then name the host file and line.
@@ -108,15 +100,17 @@ class _belay:
         w = _belay.w
         N = _belay.S + "N"
         q = _belay.q
-        u = _belay.U
-        g = _belay.G
-        F = _belay.F
+        try:  # the clock that tells a fast generator (CircuitPython has none: then no number is held)
+            from time import ticks_us as u, ticks_diff as g
+        except ImportError:
+            u = None
         b = []
         z = 0
         t = u and u()
         try:
             for v in it:
-                m = type(v) in F
+                y = type(v)
+                m = y is int or y is float
                 if m:
                     b.append(repr(v))
                     if u:

@@ -43,6 +43,24 @@ def recorded(device):
         device.session.repl.transport = recorder.inner
 
 
+@contextlib.contextmanager
+def board_clock(device, ticks_us: str):
+    """Give the board's stream loop another `time` module: `ticks_us` the board source of its function (or None)."""
+    device(
+        "import sys, time\n"
+        "class _fake_time:\n"
+        f" ticks_us = {ticks_us}\n"
+        " ticks_diff = time.ticks_diff\n"
+        "if _fake_time.ticks_us is None:\n"
+        " del _fake_time.ticks_us\n"
+        "sys.modules['time'] = _fake_time"
+    )
+    try:
+        yield
+    finally:
+        device("sys.modules['time'] = time")
+
+
 def records_in(device, data: bytes) -> int:
     return data.count(b"\x1e" + device.session.nonce.encode())
 
@@ -154,15 +172,13 @@ def test_printed_lookalike_records_between_fast_numbers_stay_text(device):
 
 
 def test_a_board_without_a_microsecond_clock_writes_each_value_at_once(device):
-    # CircuitPython has no time.ticks_us: the helpers find none, and the stream loop then holds nothing.
-    device("_belay.U = None")
-
+    # CircuitPython has no time.ticks_us: the stream loop then holds nothing.
     @device.task
     def count(n):
         for i in range(n):
             yield i
 
-    with recorded(device) as wire:
+    with board_clock(device, "None"), recorded(device) as wire:
         assert list(count(100)) == list(range(100))
     assert records_in(device, wire.read_bytes) == 100
 
@@ -174,14 +190,12 @@ def stream_records(device, data: bytes) -> list:
 
 def test_with_a_clock_that_stands_still_the_board_writes_8_numbers_alone_then_64_to_a_record(device):
     # The board's clock replaced by one that never moves: every number counts as fast, so the wire is exact.
-    device("_belay.U = lambda: 0")
-
     @device.task
     def count(start, stop):
         for i in range(start, stop):
             yield i
 
-    with recorded(device) as wire:
+    with board_clock(device, "lambda: 0"), recorded(device) as wire:
         assert list(count(100, 1000)) == list(range(100, 1000))
     values = [str(i).encode() for i in range(100, 1000)]
     expected = [(NUMBERS, v) for v in values[:8]] + [
@@ -193,13 +207,13 @@ def test_with_a_clock_that_stands_still_the_board_writes_8_numbers_alone_then_64
 
 
 def test_with_a_clock_that_runs_fast_every_number_is_its_own_record(device):
-    device("_belay.clock = [0]\ndef _fast():\n _belay.clock[0] += 5000\n return _belay.clock[0]\n_belay.U = _fast")
+    device("clock = [0]\ndef fast_clock():\n clock[0] += 5000\n return clock[0]")
 
     @device.task
     def count(n):
         for i in range(n):
             yield i
 
-    with recorded(device) as wire:
+    with board_clock(device, "fast_clock"), recorded(device) as wire:
         assert list(count(50)) == list(range(50))
     assert stream_records(device, wire.read_bytes) == [(NUMBERS, str(i).encode()) for i in range(50)]
