@@ -5,8 +5,8 @@ sync's in sync_helpers.py, the timed generator in timed_generator.py). This is t
 names them: everything else asks here for the code to send. Host values in that code go through
 `board_values.encode`; an argument named `expression`, `call` or `body` is board source the caller built.
 
-A value the board reports comes back as a record (``R`` value, ``P`` proxy, ``Y`` streamed, ``W`` paused;
-see board/helpers.py), which `RecordParser` reads.
+A value the board reports comes back as a record (``R`` value, ``P`` proxy, ``Y`` streamed, ``N`` streamed
+numbers, ``W`` paused; see board/helpers.py), which `RecordParser` reads.
 """
 
 from collections.abc import Iterable, Sequence

@@ -66,3 +66,7 @@ RECORD_START = b"\x1e"
 RECORD_END = b"\x1f"
 #: Record kinds, as the byte values the record parser hands out.
 RESULT, PROXY, YIELDED, PAUSED = b"R"[0], b"P"[0], b"Y"[0], b"W"[0]
+#: Record kind of streamed numbers: the reprs of several ints and floats, in order, each after a `NUMBER_SEPARATOR`
+#: but the first (no int or float repr has one).
+NUMBERS = b"N"[0]
+NUMBER_SEPARATOR = b","

@@ -3,11 +3,14 @@ r"""Sans-I/O splitting of board output into free text and the engine's records, 
 A record is ``\\x1e<nonce><kind><payload>\\x1f`` (see ``board/helpers.py``; the kinds are in
 `control_bytes`). The nonce is random per connection, so text that user code prints can never be taken for a
 record.
+
+A stream's numbers come several to a record (kind `NUMBERS`): `numbers_of` reads its payload.
 """
 
 from typing import Optional, Union
 
-from .control_bytes import RECORD_END, RECORD_START
+from ..errors import NotBelayResponseError
+from .control_bytes import NUMBER_SEPARATOR, RECORD_END, RECORD_START
 
 Record = tuple[int, bytes]
 
@@ -81,3 +84,26 @@ class RecordParser:
         """
         pending, self._pending, self._open = self._pending, b"", None
         return pending
+
+
+#: The bytes of an int's repr; a number's repr with anything else is a float's (``1.5``, ``1e+30``, ``inf``, ``nan``).
+_INT_BYTES = b"-0123456789"
+
+
+def numbers_of(payload: bytes) -> list[Union[int, float]]:
+    """The ints and floats of a `NUMBERS` record, in order.
+
+    Raises
+    ------
+    NotBelayResponseError
+        A piece that is no int or float repr (never from the board's helpers).
+    """
+    pieces = payload.split(NUMBER_SEPARATOR)
+    try:
+        return [int(piece) for piece in pieces]  # the usual stream: all ints
+    except ValueError:
+        pass
+    try:
+        return [float(piece) if piece.strip(_INT_BYTES) else int(piece) for piece in pieces]
+    except ValueError:
+        raise NotBelayResponseError(f"a numbers record with a piece that is no number: {payload[:60]!r}") from None

@@ -1,8 +1,9 @@
 """Sans-I/O pause and stop of one pushed generator stream: the board's stdout in, values and control bytes out.
 
 A stream runs on the board as exchanges. Each one (``_belay.s`` in ``board/helpers.py``) pushes the
-generator's values as ``Y`` records until the generator ends, or until the board's loop reads the `PAUSE` byte
-between two values: then it writes a ``W`` record and returns, keeping the generator for the next exchange.
+generator's values as ``Y`` records (a fast generator's numbers several to an ``N`` record) until the generator
+ends, or until the board's loop reads the `PAUSE` byte after a write: then it writes a ``W`` record and returns,
+keeping the generator for the next exchange (every value it yielded is written before the ``W``).
 Another thread's call pauses the stream that way; a stop pauses it too (the generator is then closed on the
 board, so its ``finally`` runs) and only a generator that yields nothing for `PAUSE_GRACE` seconds gets a
 Ctrl-C: interrupting a board busy allocating (a stream is) can leave the unix port's heap locked.
@@ -36,8 +37,8 @@ from typing import Any, Optional, Union
 from attrs import frozen
 
 from ..replies import parse_value, unexpected_record
-from .control_bytes import CTRL_C, PAUSE, PAUSED, YIELDED
-from .records import RecordParser
+from .control_bytes import CTRL_C, NUMBERS, PAUSE, PAUSED, YIELDED
+from .records import RecordParser, numbers_of
 
 #: Seconds a stopped generator has to reach its next value (and see the pause byte) before it gets a Ctrl-C.
 PAUSE_GRACE = 0.25
@@ -210,6 +211,8 @@ class StreamControl:
         for item in self._parser.feed(data):
             if type(item) is bytes:
                 self._events.append(Printed(item))
+            elif item[0] == NUMBERS:
+                self._events.extend(map(Value, numbers_of(item[1])))
             elif item[0] == YIELDED:
                 self._events.append(Value(parse_value(item[1], self._trusted)))
             elif item[0] == PAUSED:

@@ -1,9 +1,12 @@
+import math
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from belay_engine.protocol.control_bytes import RESULT, YIELDED
-from belay_engine.protocol.records import RecordParser
+from belay_engine.errors import NotBelayResponseError
+from belay_engine.protocol.control_bytes import NUMBERS, RESULT, YIELDED
+from belay_engine.protocol.records import RecordParser, numbers_of
 
 NONCE = b"n0Nc3xyz"
 STREAM = b"before\x1en0Nc3xyzR[1, 'a']\x1fmiddle\x1en0Nc3xyzY5\x1fafter"
@@ -70,3 +73,66 @@ def test_records_are_found_in_any_random_chunking(cuts):
     cuts = sorted(cuts)
     chunks = [STREAM[start:end] for start, end in zip([0, *cuts], [*cuts, len(STREAM)])]
     assert parse_in_chunks(chunks) == (b"beforemiddleafter", [(RESULT, b"[1, 'a']"), (YIELDED, b"5")])
+
+
+# -- streamed numbers, several to a record -------------------------------------------------------------------
+
+
+def numbers_record(values) -> bytes:
+    return b"\x1e" + NONCE + b"N" + b",".join(repr(v).encode() for v in values) + b"\x1f"
+
+
+def fast_stream(values) -> bytes:
+    """What the board writes for a fast generator of numbers: 8 alone (a burst of 8 is never held), then 64s."""
+    head, rest = values[:8], values[8:]
+    return b"".join(numbers_record([v]) for v in head) + b"".join(
+        numbers_record(rest[i : i + 64]) for i in range(0, len(rest), 64)
+    )
+
+
+#: Numbers of every kind the board's repr makes, with printed text (a forged numbers record among it) between.
+MIXED_NUMBERS = [0, -7, 123456789012345678901234567890, 2.5, -0.0, 1e30, float("inf"), float("-inf")]
+NUMBERS_STREAM = b"a\n" + numbers_record(MIXED_NUMBERS[:3]) + b"\x1eN1,2\x1f" + numbers_record(MIXED_NUMBERS[3:]) + b"z"
+
+
+def test_the_numbers_of_a_record_come_back_as_ints_and_floats_in_order():
+    payload = numbers_record(MIXED_NUMBERS)[len(NONCE) + 2 : -1]
+    numbers = numbers_of(payload)
+    assert numbers == MIXED_NUMBERS
+    assert [type(n) for n in numbers] == [type(n) for n in MIXED_NUMBERS]
+    assert math.copysign(1, numbers[4]) == -1  # -0.0 stays negative
+    assert math.isnan(numbers_of(b"1,nan")[1])
+
+
+def test_a_numbers_record_with_a_piece_that_is_no_number_is_an_error():
+    for payload in (b"1,,2", b"1,'a'", b"True", b"1+2j"):
+        with pytest.raises(NotBelayResponseError):
+            numbers_of(payload)
+
+
+@pytest.mark.parametrize("cut", range(len(NUMBERS_STREAM) + 1))
+def test_numbers_records_are_found_however_the_output_is_split(cut):
+    text, records = parse_in_chunks([NUMBERS_STREAM[:cut], NUMBERS_STREAM[cut:]])
+    assert text == b"a\n\x1eN1,2\x1fz"  # the forgery has no nonce: it stays text
+    assert [numbers_of(payload) for kind, payload in records] == [MIXED_NUMBERS[:3], MIXED_NUMBERS[3:]]
+    assert {kind for kind, payload in records} == {NUMBERS}
+
+
+@given(st.lists(st.integers(min_value=-(10**12), max_value=10**12), max_size=200), st.data())
+def test_a_fast_stream_of_numbers_comes_out_whole_in_any_random_chunking(values, data):
+    stream = fast_stream(values)
+    cuts = sorted(data.draw(st.lists(st.integers(min_value=0, max_value=len(stream)), max_size=30)))
+    chunks = [stream[start:end] for start, end in zip([0, *cuts], [*cuts, len(stream)])]
+    text, records = parse_in_chunks(chunks)
+    assert text == b""
+    assert [n for kind, payload in records for n in numbers_of(payload)] == values
+
+
+def test_a_fast_stream_of_small_ints_costs_a_comma_per_value_not_a_record():
+    # Each record costs 11 bytes (start, nonce, kind, end); each number its repr and a comma but the first.
+    values = list(range(100, 1000))  # 900 ints of 3 digits: 4 bytes each when printed as "123\n"
+    stream = fast_stream(values)
+    assert len(stream) == 8 * (11 + 3) + 13 * (11 + 64 * 4 - 1) + (11 + 60 * 4 - 1) == 3820
+    assert len(stream) / len(values) < 4.25  # one record per value: 11 + 3 = 14 bytes; "123\r\n" 5
+    _, records = parse_in_chunks([stream])
+    assert [n for kind, payload in records for n in numbers_of(payload)] == values

@@ -112,6 +112,55 @@ def test_untrusted_reprs_that_are_not_literals_stay_unparsable():
     assert repr(event.value) == "<UNPARSABLE_RESULT>"
 
 
+#: A fast generator's numbers as the board writes them, several to a record, with a value of another kind and
+#: printed text between: the exchange ends paused (the board read the pause byte after its last write).
+NUMBERS = [*range(40), 2.5, -1e30]
+NUMBERS_STDOUT = (
+    record(b"N", b"0")
+    + b"text\n"
+    + record(b"N", b",".join(str(n).encode() for n in range(1, 33)))
+    + record(b"Y", b"'s'")
+    + record(b"N", b"33,34,35,36,37,38,39,2.5,-1e+30")
+    + record(b"W")
+)
+
+
+@pytest.mark.parametrize("cut", range(len(NUMBERS_STDOUT) + 1))
+def test_numbers_several_to_a_record_come_out_in_order_however_stdout_is_split(cut):
+    control = running()
+    control.request_pause()
+    assert control.data_to_send() == [PAUSE]
+    events = feed(control, [NUMBERS_STDOUT[:cut], NUMBERS_STDOUT[cut:]])
+    control.receive_end()
+    events += control.events_received()
+    values, text = values_and_text(events)
+    assert values == [*NUMBERS[:33], "s", *NUMBERS[33:]]
+    assert text == b"text\n"
+    assert events[-1] == Paused()
+    assert control.data_to_send() == []
+
+
+@given(st.lists(st.integers(min_value=0, max_value=len(NUMBERS_STDOUT)), max_size=20))
+def test_numbers_come_out_once_each_in_any_random_chunking(cuts):
+    control = running()
+    events = feed(control, split(NUMBERS_STDOUT, cuts))
+    assert values_and_text(events)[0] == [*NUMBERS[:33], "s", *NUMBERS[33:]]
+
+
+def test_a_numbers_record_that_is_cut_short_by_a_stop_gives_no_values():
+    # A Ctrl-C while the board writes a record leaves it without its end: dropped, never half taken.
+    control = running()
+    control.request_stop(0.0)
+    events = feed(control, [record(b"N", b"1,2"), record(b"N", b"3,4")[:-1]])
+    control.advance(PAUSE_GRACE)  # the generator yielded nothing more: Ctrl-C
+    assert control.data_to_send() == [PAUSE, CTRL_C]
+    control.receive_error(INTERRUPTED)
+    control.receive_end()
+    events += control.events_received()
+    assert values_and_text(events) == ([1, 2], b"")
+    assert events[-1] == Ended(close_generator=True)
+
+
 # -- pause -----------------------------------------------------------------------------------------
 
 
