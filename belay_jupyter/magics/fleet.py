@@ -209,8 +209,8 @@ class FleetMagics(Magics):
         fleet, areas = self._current(), self._areas
 
         def define(function):
-            with areas.calling(fleet):
-                return FleetCellFunction(fleet.task(function), fleet, areas)
+            # Not inside `calling`: defining prints nothing as a rule, and an empty box of areas would show.
+            return FleetCellFunction(fleet.task(function), fleet, areas)
 
         return self._other(ExecutionMagics)._define(cell, define)
 

@@ -203,3 +203,31 @@ def test_fleet_magics_have_help(ip):
         assert own_option in doc
         assert "With --fleet" in doc
         assert "[--fleet]" in doc
+
+
+def test_stopping_a_fleet_plot_stops_every_board_and_leaves_them_usable(boards):
+    ip = boards
+    ip.run_line_magic("belay_fleet", "left,right")
+    ip.run_cell_magic(
+        "belay_task",
+        "--fleet",
+        "def forever():\n    import time\n    while True:\n        time.sleep_ms(5)\n        yield 1\n",
+    )
+    plot = ip.run_line_magic("belay_plot", "--fleet forever()")
+    plot.stop()
+    plot.wait(WAIT)
+    assert plot.state == "stopped"
+    assert dict(ip.run_line_magic("belay", "--fleet 1 + 1")) == {"left": 2, "right": 2}
+
+
+def test_a_board_whose_link_is_gone_gets_a_skipped_row(boards, monkeypatch):
+    ip = boards
+    in_a_kernel(ip, monkeypatch)
+    ip.run_line_magic("belay_fleet", "left,right")
+    ip.user_ns["right"].close()  # the registry still holds it: the fleet's on_lost="skip" leaves it out
+    result = ip.run_line_magic("belay", "--fleet 1 + 1")
+    assert dict(result) == {"left": 2}
+    assert result.skipped == ("right",)
+    table = ip.display_formatter.format(result)[0]["text/html"]
+    skipped_row = next(row for row in table.splitlines() if "<th>right</th>" in row)
+    assert "skipped" in skipped_row
