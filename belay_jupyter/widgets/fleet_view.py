@@ -39,10 +39,50 @@ def _host_stdout() -> TextIO:
     return getattr(stdout, "fallback", stdout)
 
 
-class _WidgetArea:
+#: Seconds a board's text waits before it is shown, so a chatty board sends a few updates a second, not one per
+#: write (each update carries the area's whole text). A call's end shows what is left at once.
+FLUSH_INTERVAL = 0.1
+
+
+class _Area:
+    """One board's output area: text is gathered and shown at most every `FLUSH_INTERVAL` seconds."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.text = ""
+        self._pending = ""
+        self._timer: Optional[threading.Timer] = None
+        self._lock = threading.Lock()
+
+    def write(self, text: str) -> None:
+        with self._lock:
+            self._pending += text
+            if self._timer is None:
+                self._timer = threading.Timer(FLUSH_INTERVAL, self.flush)
+                self._timer.daemon = True
+                self._timer.start()
+
+    def flush(self) -> None:
+        """Show the text gathered so far."""
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            if not self._pending:
+                return
+            self.text += self._pending
+            self._pending = ""
+            self._show()  # under the lock: two flushes must not show their text out of order
+
+    def _show(self) -> None:
+        raise NotImplementedError
+
+
+class _WidgetArea(_Area):
     """One board's labelled Output widget."""
 
     def __init__(self, name: str):
+        super().__init__(name)
         import ipywidgets
 
         self.label = ipywidgets.HTML(value=f"<b>{html.escape(name)}</b>")
@@ -52,17 +92,17 @@ class _WidgetArea:
         self.widget = ipywidgets.VBox([self.label, self.output])
         self.widget.add_class("belay-fleet-board")
 
-    def write(self, text: str) -> None:
-        # append_stdout, not `with output:` (which captures the main thread's output only): safe from a worker.
-        self.output.append_stdout(text)
+    def _show(self) -> None:
+        # Set `outputs`, not `with output:` (which captures the main thread's output only): safe from a worker.
+        # One stream item with all the text, as a notebook would store the cell's stdout.
+        self.output.outputs = ({"output_type": "stream", "name": "stdout", "text": self.text},)
 
 
-class _DisplayArea:
+class _DisplayArea(_Area):
     """One board's display (with a display id), updated with everything the board printed."""
 
     def __init__(self, name: str):
-        self.name = name
-        self.text = ""
+        super().__init__(name)
         self._handle: Any = None
 
     def bundle(self) -> dict:
@@ -74,10 +114,9 @@ class _DisplayArea:
             ),
         }
 
-    def write(self, text: str) -> None:
+    def _show(self) -> None:
         from IPython.display import display
 
-        self.text += text
         if self._handle is None:
             self._handle = display(self.bundle(), raw=True, display_id=True)
         else:
@@ -93,11 +132,17 @@ class _AreaStream:
 
     def write(self, text: str) -> int:
         if text:
-            self._group.write(self._name, text)
+            self._group.area(self._name).write(text)
         return len(text)
 
     def flush(self) -> None:
-        """Nothing to flush: areas get text as it arrives."""
+        """Nothing to do: text is shown in batches, and all of it when the call ends (`flush_partial`)."""
+
+    def flush_partial(self) -> None:
+        """The board's call ended (the engine calls this): show its text now."""
+        area = self._group.areas.get(self._name)
+        if area is not None:
+            area.flush()
 
 
 class AreaGroup:
@@ -152,18 +197,10 @@ class AreaGroup:
                     self.box.children = tuple(self.areas[board].widget for board in shown)
             return area
 
-    def write(self, name: str, text: str) -> None:
-        """Add `text` to board `name`'s area."""
-        self.area(name).write(text)
-
     def text(self, name: str) -> str:
-        """What board `name` printed into this group (widgets and displays; tests and reprs)."""
+        """What board `name` printed into this group and is shown (widgets and displays)."""
         area = self.areas.get(name)
-        if area is None:
-            return ""
-        if isinstance(area, _DisplayArea):
-            return area.text
-        return "".join(item.get("text", "") for item in area.output.outputs if item.get("name") == "stdout")
+        return "" if area is None else area.text
 
 
 class _LiveStream:
@@ -172,18 +209,18 @@ class _LiveStream:
     def __init__(self, areas: "BoardAreas", name: str):
         self._areas = areas
         self._name = name
-
-    def _target(self) -> TextIO:
-        return self._areas.group().stream(self._name)
+        self._last: Optional[TextIO] = None
 
     def write(self, text: str) -> int:
-        return self._target().write(text)
+        self._last = target = self._areas.group().stream(self._name)
+        return target.write(text)
 
     def flush(self) -> None:
         """Nothing to flush here."""
 
     def flush_partial(self) -> None:
-        flush_partial = getattr(self._target(), "flush_partial", None)
+        """The board's call ended: show what it wrote (in the group it wrote to, whatever cell runs now)."""
+        flush_partial = getattr(self._last, "flush_partial", None)
         if flush_partial is not None:
             flush_partial()
 
