@@ -74,7 +74,7 @@ def _belay_fleet_form():
 @magic_arguments(name="belay_task")
 @argument("--fleet", action="store_true", help="Define the functions on every board of the current fleet.")
 def _task_fleet_form():
-    """With --fleet: define each ``def`` of the cell on every board of the current fleet (see %%belay_fleet).
+    """With --fleet: define each ``def`` of the cell on every board of the current fleet (see %belay_fleet).
 
     Calling a function then runs it on every board at once and returns a FleetResult (board → value, a table
     in the notebook, `.errors`, `.to_dataframe()`); a generator gives a FleetStream of (board, value) pairs,
