@@ -16,6 +16,8 @@ from settings import Settings
 
 from belay_engine import Device
 from belay_engine.minify import minify
+from belay_engine.protocol.raw_repl import RawRepl
+from belay_engine.transports import open_transport
 
 PY_FILE_BYTES = 2048
 
@@ -62,6 +64,39 @@ def make_sources(folder: Path, settings: Settings) -> Sources:
 
 
 CHANGE = "extra = 1\n"
+#: The board folders the syncs write (``/`` + the source folders' names).
+BOARD_FOLDERS = ("/tree", "/single")
+#: Board code removing a file or a folder with all it holds.
+REMOVE = b"""import os
+def _bench_remove(path):
+    try:
+        mode = os.stat(path)[0]
+    except OSError:
+        return
+    if mode & 0x4000:
+        for name in os.listdir(path):
+            _bench_remove(path + "/" + name)
+        os.rmdir(path)
+    else:
+        os.remove(path)
+"""
+
+
+def clear_board_folders(board: Board) -> None:
+    """Remove what the syncs write from a board that is not fresh (a real one), over a bare raw REPL.
+
+    Each tool's first sync must find none of it, whether another tool or an earlier run wrote it.
+    """
+    transport = open_transport(board.port, baudrate=board.baud or 115200)
+    try:
+        repl = RawRepl(transport)
+        repl.enter()
+        calls = "".join(f"_bench_remove({folder!r})\n" for folder in BOARD_FOLDERS)
+        _, error = repl.exec(REMOVE + calls.encode() + b"del _bench_remove")
+        if error:
+            raise RuntimeError(f"could not remove {', '.join(BOARD_FOLDERS)} from the board: {error.decode()}")
+    finally:
+        transport.close()
 
 
 def differences(expect: Path, written: Path) -> Optional[str]:

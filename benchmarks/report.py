@@ -32,17 +32,23 @@ arrive in one 10 ms burst, as a UART's FIFO does, so a short exchange can beat i
 times, ours / the reference's rate for rates). **Bytes on the wire**: counted both ways by wrapping the
 transport's `read` and `write`: per connect, per call, per streamed value."""
 
-NOTES = """\
+#: How the boards were had: fresh virtual ones, or the real board named on the command line.
+BOARDS_VIRTUAL = """\
 Each tool had its own fresh virtual board (`python -m belay_engine.virtual --port PATH [--baud N]`) for each
-link speed, the same board for ours and the peers: a serial port path. Peers run in their own process in their
-own environment (`build/bench-peers/`) and time their own work. Connect: to ready, with each tool's defaults
-(ours and Belay: soft reset, helpers, startup imports, Belay's time sync; mpremote: soft reset and raw REPL;
-the floor: raw REPL only, no reset). mpremote has no task calls: its tiny call is `eval("tiny()")` of a function
-defined once with `exec`, and its stream is the board printing the values, read as they arrive. Belay steps a
-generator one exchange per value (it streams for at most 5 s). Heap: `gc.mem_free()` after a soft reset, before
-connecting, less the same after the tool's connect. Sync: ours and Belay `Device.sync(folder, dst)` (both minify
-`.py`), mpremote what `fs cp -r SRC :` runs (cp without --force skips files whose SHA-256 matches); every file
-written was checked byte for byte on the board's host folder."""
+link speed, the same kind of board for ours and the peers: a serial port path. Every file a sync wrote was
+checked byte for byte in the board's host folder."""
+BOARDS_REAL = """\
+Every tool ran in turn on the board at {port}; the folders the syncs write (`/tree`, `/single`) were removed
+before and after each tool's turn, over a bare raw REPL."""
+NOTES = """\
+Peers run in their own process in their own environment (`build/bench-peers/`) and time their own work.
+Connect: to ready, with each tool's defaults (ours and Belay: soft reset, helpers, startup imports, Belay's time
+sync; mpremote: soft reset and raw REPL; the floor: raw REPL only, no reset). mpremote has no task calls: its
+tiny call is `eval("tiny()")` of a function defined once with `exec`, and its stream is the board printing the
+values, read as they arrive. Belay steps a generator one exchange per value (it streams for at most 5 s). Heap:
+`gc.mem_free()` after a soft reset, before connecting, less the same after the tool's connect. Sync: ours and
+Belay `Device.sync(folder, dst)` (both minify `.py`), mpremote what `fs cp -r SRC :` runs (cp without --force
+skips files whose SHA-256 matches)."""
 
 
 @frozen
@@ -78,14 +84,15 @@ def show(value: Optional[float], kind: str) -> str:
         return f"{value * 1000:.2f} ms" if value < 1 else f"{value:.2f} s"
     if kind == "rate":
         return f"{value:,.0f} /s".replace(",", " ")
-    return f"{value:,.0f}".replace(",", " ") if value >= 100 else f"{value:.1f}"
+    return f"{value:,.0f}".replace(",", " ") if value == int(value) or abs(value) >= 100 else f"{value:.1f}"
 
 
 def share(value: Optional[float], reference: Optional[float], kind: str) -> str:
     """How fast `value` is against `reference`, 100 % = as fast."""
     if value is None or reference is None or not value or not reference or kind == "bytes":
         return "—"
-    return f"{(reference / value if kind == 'time' else value / reference):.0%}"
+    fraction = reference / value if kind == "time" else value / reference
+    return f"{fraction:.1%}" if fraction < 0.1 else f"{fraction:.0%}"
 
 
 def board_rows(settings: Settings, link: Optional[float], floor: dict, sources: Optional[Sources]) -> list[Row]:

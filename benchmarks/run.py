@@ -25,9 +25,21 @@ from boards import Board, real_board, virtual_board
 from measure_engine import measure_floor, measure_ours
 from measure_kernel import measure_kernel
 from measure_network import measure_network
-from measure_sync import Sources, make_sources, measure_sync, ours_runner, peer_runner
+from measure_sync import Sources, clear_board_folders, make_sources, measure_sync, ours_runner, peer_runner
 from peers import Peer, ensure_peers, measure_peer
-from report import LIMITS_EXPLAINED, NOTES, TITLES, TOOLS, board_rows, board_table, kernel_table, machine, network_table
+from report import (
+    BOARDS_REAL,
+    BOARDS_VIRTUAL,
+    LIMITS_EXPLAINED,
+    NOTES,
+    TITLES,
+    TOOLS,
+    board_rows,
+    board_table,
+    kernel_table,
+    machine,
+    network_table,
+)
 from settings import BOARD_SECTIONS, FULL, QUICK, SECTIONS, Settings
 
 RESULTS = Path(__file__).with_name("results.md")
@@ -77,6 +89,19 @@ def measure_tool(tool: str, board: Board, settings: Settings, work: Path, errors
     sources: Optional[Sources] = make_sources(work / "src", settings) if "sync" in settings.sections else None
     if tool == "floor":
         return measure_floor(board, settings)
+    if sources is not None and board.root is None:  # a real board keeps what the last tool synced
+        clear_board_folders(board)
+        try:
+            return measure_tool_on(tool, board, settings, sources, work, errors)
+        finally:
+            clear_board_folders(board)
+    return measure_tool_on(tool, board, settings, sources, work, errors)
+
+
+def measure_tool_on(
+    tool: str, board: Board, settings: Settings, sources: Optional[Sources], work: Path, errors: list
+) -> dict:
+    """Ours or a peer's figures on `board`, with the syncs of `sources` (None: no sync section)."""
     if tool == "ours":
 
         def sync(device: object) -> dict:
@@ -177,24 +202,24 @@ def render(
         lines += ["## kernel", "", *kernel_table(kernel), ""]
     if settings.baud:
         lines += ["## what the columns mean", ""]
-        lines += [LIMITS_EXPLAINED.format(link=settings.baud / 10, baud=settings.baud), "", NOTES, ""]
-    lines += resync_notes(boards, settings)
+        lines += [LIMITS_EXPLAINED.format(link=settings.baud / 10, baud=settings.baud), ""]
+    if boards:
+        lines += [BOARDS_REAL.format(port=port) if port else BOARDS_VIRTUAL, NOTES, ""]
+    lines += resync_notes(boards, settings, port is None)
     if errors:
         lines += ["## failures", "", *(f"- {error}" for error in errors), ""]
     return "\n".join(lines)
 
 
-def resync_notes(boards: dict, settings: Settings) -> list[str]:
-    """What each peer's no-op re-sync did, where it said."""
+def resync_notes(boards: dict, settings: Settings, virtual: bool) -> list[str]:
+    """What each peer's no-op re-sync did, where it said; `virtual` when the boards were virtual ones."""
     notes = []
     for title, figures in boards.items():
         sent = figures.get("belay", {}).get("noop_sent")
         skipped = figures.get("mpremote", {}).get("noop_skipped")
         if sent is not None:
-            notes.append(
-                f"- {title}: Belay's no-op re-sync sent {sent} of {settings.tree_files} files again (it compares a"
-                " 32-bit FNV hash that never matches on the 64-bit unix port)."
-            )
+            why = " (it compares a 32-bit FNV hash that never matches on the 64-bit unix port)" if virtual else ""
+            notes.append(f"- {title}: Belay's no-op re-sync sent {sent} of {settings.tree_files} files again{why}.")
         if skipped is not None:
             notes.append(f"- {title}: mpremote's second cp skipped {skipped} of {settings.tree_files} files (SHA-256).")
     return [*notes, ""] if notes else []
