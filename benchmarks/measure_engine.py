@@ -5,6 +5,7 @@ Each function returns figure name → value: seconds for times, values per secon
 """
 
 import time
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Callable, Optional
@@ -51,49 +52,74 @@ def counted_connects() -> Iterator[list]:
         belay_engine.device.open_transport = opened
 
 
-def measure_ours(board: Board, settings: Settings, then: Optional[Callable[[Device], dict]] = None) -> dict:
-    """Our engine on `board`: the board sections of `settings`, and `then(device)` on the same connection."""
-    sections, figures = settings.sections, {}
-    if "heap" in sections:
-        free_before = free_heap_of_fresh_board(board)
-    baudrate = board.baud or 115200
-    if "connect" in sections:
+def connect_counted(board: Board) -> tuple[Device, WireCount]:
+    """A `Device` on `board`, with the bytes of its connect counted (and counting on)."""
+    with counted_connects() as counts:
+        device = Device(board.port, baudrate=board.baud or 115200)
+    return device, counts[0]
+
+
+def our_steps(settings: Settings, free_before: Optional[int]) -> dict:
+    """Section → ``step(device, wire)`` returning its figures, for the board sections of `settings` but sync."""
+
+    def heap(device: Device, wire: WireCount) -> dict:
+        return {"heap": free_before - int(device.session.repl.exec(FREE_HEAP)[0])}
+
+    def call(device: Device, wire: WireCount) -> dict:
+        @device.task
+        def tiny():
+            return 1
+
+        return timed_exchange("call", tiny, settings.calls, wire)
+
+    def evaluate(device: Device, wire: WireCount) -> dict:
+        return timed_exchange("eval", lambda: device("1+1"), settings.calls, wire)
+
+    def stream(device: Device, wire: WireCount) -> dict:
+        @device.task
+        def count(n):
+            for i in range(n):
+                yield 100 + i % 900  # STREAM_VALUE: three digits each
+
+        wire.reset()
+        started = time.perf_counter()
+        received = sum(1 for _ in count(settings.values))
+        return {"stream": received / (time.perf_counter() - started), "value_bytes": wire.total / received}
+
+    steps = {"heap": heap, "call": call, "eval": evaluate, "stream": stream}
+    return {name: step for name, step in steps.items() if name in settings.sections}
+
+
+def measure_ours(
+    board: Board, settings: Settings, errors: list, then: Optional[Callable[[Device], dict]] = None
+) -> dict:
+    """Our engine on `board`: the board sections of `settings`, and `then(device)` on the same connection.
+
+    A section that fails goes to `errors` (its traceback to stderr) and the next one runs on a new connection.
+    """
+    figures: dict = {}
+    free_before = free_heap_of_fresh_board(board) if "heap" in settings.sections else None
+    if "connect" in settings.sections:
         connects = []
         for _ in range(settings.connects):
             started = time.perf_counter()
-            Device(board.port, baudrate=baudrate).close()
+            Device(board.port, baudrate=board.baud or 115200).close()
             connects.append(time.perf_counter() - started)
         figures["connect"] = median_and_p95(connects)[0]
-    with counted_connects() as counts:
-        device = Device(board.port, baudrate=baudrate)
-    wire = counts[0]
+    device, wire = connect_counted(board)
     figures["connect_bytes"] = wire.total
+    steps = our_steps(settings, free_before)
+    if then is not None:
+        steps["sync"] = lambda device, wire: then(device)
     try:
-        if "heap" in sections:
-            figures["heap"] = free_before - int(device.session.repl.exec(FREE_HEAP)[0])
-        if "call" in sections:
-
-            @device.task
-            def tiny():
-                return 1
-
-            figures.update(timed_exchange("call", tiny, settings.calls, wire))
-        if "eval" in sections:
-            figures.update(timed_exchange("eval", lambda: device("1+1"), settings.calls, wire))
-        if "stream" in sections:
-
-            @device.task
-            def count(n):
-                for i in range(n):
-                    yield 100 + i % 900  # STREAM_VALUE: three digits each
-
-            wire.reset()
-            started = time.perf_counter()
-            received = sum(1 for _ in count(settings.values))
-            figures["stream"] = received / (time.perf_counter() - started)
-            figures["value_bytes"] = wire.total / received
-        if then is not None:
-            figures.update(then(device))
+        for name, step in steps.items():
+            try:
+                figures.update(step(device, wire))
+            except Exception as error:  # one failed section; the others still run
+                traceback.print_exc()
+                errors.append(f"{name}: {type(error).__name__}: {error}")
+                device.close()
+                device, wire = connect_counted(board)
     finally:
         device.close()
     return figures

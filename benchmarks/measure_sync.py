@@ -7,6 +7,7 @@ timed inside the tool's own process once it is connected.
 
 import random
 import time
+import traceback
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -174,7 +175,11 @@ def ours_runner(device: Device) -> Callable[[Path, str, Path], dict]:
 
     def run(src: Path, dst: str, expect: Path) -> dict:
         started = time.perf_counter()
-        device.sync(src, dst=dst)
+        try:
+            device.sync(src, dst=dst)
+        except Exception as error:  # as a peer's failed sync: its row fails, the next sync still runs
+            traceback.print_exc()
+            return {"error": f"{type(error).__name__}: {error}"}
         seconds = time.perf_counter() - started
         expect_ours(src, expect)
         return {"seconds": seconds}

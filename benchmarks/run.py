@@ -16,6 +16,7 @@ import shlex
 import sys
 import tempfile
 import time
+import traceback
 from contextlib import AbstractContextManager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -107,7 +108,7 @@ def measure_tool_on(
         def sync(device: object) -> dict:
             return measure_sync(ours_runner(device), board, sources, work, errors) if sources else {}
 
-        return measure_ours(board, settings, then=sync)
+        return measure_ours(board, settings, errors, then=sync)
     peer = Peer(tool, board.port, board.baud or 115200, work / f"{tool}.log")
     try:
         figures = measure_peer(peer, board, settings, errors)
@@ -135,6 +136,7 @@ def run_boards(port: Optional[str], settings: Settings, work: Path, errors: list
                 with board_for(port, work, name, baud) as board:
                     results[title][tool] = measure_tool(tool, board, settings, work / name, failures)
             except Exception as error:  # a tool that cannot run fails its column; the others still run
+                traceback.print_exc()
                 failures.append(f"{type(error).__name__}: {error}")
             errors += [f"{TITLES[tool]}, {title}, {failure}" for failure in failures]
     sources = make_sources(work / "sizes", settings) if "sync" in settings.sections else None
