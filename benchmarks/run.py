@@ -54,7 +54,13 @@ def parse_settings(argv: Optional[list] = None) -> tuple[Optional[str], Settings
     parser.add_argument(
         "--baud", type=int, default=115200, help="UART speed of the throttled runs, or the real board's (0: none)"
     )
-    parser.add_argument("--only", action="append", choices=SECTIONS, metavar="SECTION", help=", ".join(SECTIONS))
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=SECTIONS,
+        metavar="SECTION",
+        help="run only this section (repeat for more): " + ", ".join(SECTIONS),
+    )
     parser.add_argument("--no-peers", action="store_true", help="leave out Belay and mpremote")
     for name, what in [
         ("calls", "timed tiny calls and device(expr) calls per tool and speed"),
