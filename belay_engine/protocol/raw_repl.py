@@ -290,6 +290,7 @@ class Reply:
         self._framer = framer
         self._acknowledged = Deadline(repl.acknowledge_timeout)
         self._deadline = Deadline(timeout)
+        self._tail: Optional[Deadline] = None  # from the end of stdout: the traceback and the prompt follow at once
         self._pending: deque = deque()
         self._finished = False
 
@@ -300,11 +301,9 @@ class Reply:
         while not self._pending:
             if self._finished:
                 raise StopIteration
-            framer = self._framer
+            deadline, awaited = self._wait()
             try:
-                data = self._repl._read(
-                    self._deadline if framer.running else self._acknowledged, "the end of the running code"
-                )
+                data = self._repl._read(deadline, awaited)
             except ConnectionLost:
                 self._finished = True  # nothing to stop on a link that is gone
                 raise
@@ -313,6 +312,21 @@ class Reply:
                 raise
             self._take(data)
         return self._pending.popleft()
+
+    def _wait(self) -> tuple[Deadline, str]:
+        """What the reply waits for now, and until when: each phase of the reply has its own limit.
+
+        The code may run as long as its timeout allows; the board must accept it, and end the reply once its
+        stdout has ended, within the acknowledge timeout of each of those moments.
+        """
+        framer = self._framer
+        if not framer.acknowledged:
+            return self._acknowledged, "the board to accept the code"
+        if framer.running:
+            return self._deadline, "the end of the running code"
+        if self._tail is None:
+            self._tail = Deadline(self._repl.acknowledge_timeout)
+        return self._tail, "the end of the reply (traceback and prompt)"
 
     def _take(self, data: bytes) -> None:
         """Queue the events in `data`; at the reply's end, give the bytes after it back to the REPL."""

@@ -136,3 +136,58 @@ def test_code_that_does_not_stop_raises_a_timeout_that_says_so():
     with pytest.raises(BoardTimeoutError, match="did not stop"):
         reply.close()
     assert transport.written.count(b"\x03") >= 1
+
+
+class TimedBoard(ScriptedTransport):
+    """A board whose reply chunks arrive at given times of a clock it shares with the engine's deadlines."""
+
+    def __init__(self, clock: list, chunks: list[tuple[float, bytes]]):
+        super().__init__(lambda written: b"")
+        self._clock = clock
+        self._chunks = list(chunks)
+
+    def read(self, max_bytes: int, timeout):
+        if not self._chunks:
+            return b""
+        ready, data = self._chunks[0]
+        if timeout is not None and self._clock[0] + timeout < ready:
+            self._clock[0] += timeout  # nothing arrives within the wait
+            return b""
+        self._clock[0] = max(self._clock[0], ready)
+        self._chunks.pop(0)
+        return data
+
+
+def _scripted_clock(monkeypatch) -> list:
+    import types
+
+    from belay_engine.protocol import deadline
+
+    clock = [0.0]
+    monkeypatch.setattr(deadline, "time", types.SimpleNamespace(monotonic=lambda: clock[0]))
+    return clock
+
+
+def test_a_reply_whose_end_arrives_after_a_long_run_is_not_timed_out(monkeypatch):
+    # The code runs for 30 s (no timeout of its own); its stdout ends, and the prompt follows in the next read.
+    clock = _scripted_clock(monkeypatch)
+    board = TimedBoard(clock, [(0.0, b"OK"), (30.0, b"done\x04"), (30.01, b"\x04>")])
+    events = list(RawRepl(board, acknowledge_timeout=10).execute(b"x=1"))
+    assert [event for event in events if isinstance(event, Output)] == [Output(b"done")]
+
+
+def test_a_board_that_never_accepts_the_code_times_out_naming_what_was_awaited(monkeypatch):
+    clock = _scripted_clock(monkeypatch)
+    board = TimedBoard(clock, [(60.0, b"OK")])
+    with pytest.raises(BoardTimeoutError) as raised:
+        list(RawRepl(board, acknowledge_timeout=10, interrupt_timeout=0.05).execute(b"x=1"))
+    # The board then does not answer the Ctrl-C either: that error goes up, with the wait it ended as its context.
+    assert "waited 10 s for the board to accept the code" in str(raised.value.__context__ or raised.value)
+
+
+def test_a_reply_that_stops_after_its_stdout_times_out_naming_the_prompt(monkeypatch):
+    clock = _scripted_clock(monkeypatch)
+    board = TimedBoard(clock, [(0.0, b"OK"), (30.0, b"done\x04")])
+    with pytest.raises(BoardTimeoutError) as raised:
+        list(RawRepl(board, acknowledge_timeout=10, interrupt_timeout=0.05).execute(b"x=1"))
+    assert "the end of the reply (traceback and prompt)" in str(raised.value.__context__ or raised.value)
