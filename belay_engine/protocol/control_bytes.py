@@ -66,3 +66,5 @@ RECORD_START = b"\x1e"
 RECORD_END = b"\x1f"
 #: Record kinds, as the byte values the record parser hands out.
 RESULT, PROXY, YIELDED, PAUSED = b"R"[0], b"P"[0], b"Y"[0], b"W"[0]
+#: Record kinds of board code's display calls (board/display.py): show an object, replace a display, clear.
+DISPLAY, UPDATE_DISPLAY, CLEAR_OUTPUT = b"D"[0], b"U"[0], b"C"[0]

@@ -11,6 +11,7 @@ from traitlets import Unicode
 
 from belay_engine import BelayException, ConnectionFailedError, Device, PyboardError, PyboardException, commands
 from belay_engine.cells import run_cell
+from belay_engine.displays import CLEAR, BoardDisplay
 from belay_engine.tracebacks import SourceLocation
 
 from .completion import completion_request, name_at
@@ -33,6 +34,31 @@ class _StreamToFrontend:
 
     def flush(self) -> None:
         """Nothing is buffered."""
+
+
+class _DisplaysToFrontend:
+    """Sends the board's display calls of one cell as Jupyter display messages, in that cell's output area.
+
+    The cell's request is taken when the handler is made, so a display made later still lands in that cell.
+    """
+
+    def __init__(self, kernel: Kernel):
+        self._kernel = kernel
+        self._parent = kernel.get_parent("shell")
+
+    def __call__(self, shown: BoardDisplay) -> None:
+        if shown.kind == CLEAR:
+            content: dict = {"wait": shown.wait}
+        else:
+            content = {"data": shown.data, "metadata": {}, "transient": {}}
+            if shown.display_id is not None:
+                content["transient"]["display_id"] = shown.display_id
+        kernel = self._kernel
+        kernel.session.send(kernel.iopub_socket, shown.kind, content, parent=self._parent)
+
+
+def _discard_display(shown: BoardDisplay) -> None:
+    """Show nothing (silent execution)."""
 
 
 class BelayKernel(Kernel):
@@ -161,7 +187,10 @@ class BelayKernel(Kernel):
         self._cells[name] = lines
         linecache.cache[name] = (len(code), None, lines, name)
         stream = _Discard() if silent else _StreamToFrontend(self)
-        result = run_cell(device.session, code, stream_out=stream, location=SourceLocation(name, 1))
+        displays = _discard_display if silent else _DisplaysToFrontend(self)
+        result = run_cell(
+            device.session, code, stream_out=stream, on_display=displays, location=SourceLocation(name, 1)
+        )
         if result.value_repr is not None and not silent:
             self.send_response(
                 self.iopub_socket,
