@@ -13,7 +13,9 @@ def _belay_show(k, o, i):
     d = {"plain": repr(o)}
     if type(o) is not type:  # a class's _repr_ methods need an instance
         for n in ("html", "svg", "markdown", "json"):
-            f = getattr(o, "_repr_" + n + "_", None)
+            # Put together, not written out: MicroPython's dir() asks an object's __getattr__ for every interned
+            # name, and a literal would be interned at install (the proxy view's dir() would then ask for it).
+            f = getattr(o, "_" + "repr_" + n + "_", None)
             v = f and f()
             if v is not None:
                 d[n] = v
