@@ -7,6 +7,7 @@ kernel's, for the cell that runs), else the one a front end registered here with
 a terminal shows it. The engine imports no front end: a handler is any callable taking a `BoardDisplay`.
 """
 
+import json
 from typing import Any, Callable, Optional
 
 from attrs import Factory, frozen
@@ -92,13 +93,31 @@ def board_display(kind: int, payload: bytes) -> BoardDisplay:
             raise unexpected_record(kind, payload)
         return BoardDisplay(CLEAR, wait=payload == b"1")
     value = parse_value(payload)
-    if kind not in _KINDS or not (type(value) is tuple and len(value) == 2 and type(value[1]) is dict):
+    if kind not in _KINDS or not (
+        type(value) is tuple and len(value) == 2 and type(value[1]) is dict and _all_text(value[1].values())
+    ):
         raise unexpected_record(kind, payload)
     display_id, forms = value
     data = {}
     for form, content in forms.items():
         mime = MIME_TYPES.get(form)
-        if mime is not None:
-            # Jupyter wants text for every type but JSON; a _repr_ returning something else shows as its str.
-            data[mime] = content if mime == "application/json" or type(content) is str else str(content)
+        if mime == "application/json":
+            content = _json_form(content)
+        if mime is not None and content is not None:
+            data[mime] = content
     return BoardDisplay(_KINDS[kind], data, None if display_id is None else str(display_id))
+
+
+def _all_text(values: Any) -> bool:
+    """Whether every form is text (board/display.py sends JSON as its repr too)."""
+    return all(type(value) is str for value in values)
+
+
+def _json_form(text: str) -> Any:
+    """The value of a ``_repr_json_`` from its board repr, or None when it is no literal or not JSON."""
+    value = parse_value(text.encode("utf-8", "surrogatepass"))
+    try:
+        json.dumps(value, allow_nan=False)  # as Jupyter's messages will carry it
+    except (TypeError, ValueError):
+        return None
+    return value

@@ -18,7 +18,9 @@ def _belay_show(k, o, i):
             f = getattr(o, "_" + "repr_" + n + "_", None)
             v = f and f()
             if v is not None:
-                d[n] = v
+                # JSON as its repr, which the host parses on its own: a value there that is no literal then
+                # costs only that form, never the whole display.
+                d[n] = repr(v) if n == "json" else str(v)
     w = _belay.w
     w(_belay.S + k)
     _belay.e((i if i is None else str(i), d), w)  # in pieces where the text is big

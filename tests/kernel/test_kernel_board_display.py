@@ -73,6 +73,11 @@ def test_an_object_s_repr_methods_give_its_mime_types_and_its_repr_the_text(kern
         "        return {'level': self.level, 'ok': True, 'none': None}\n"
         "    def __repr__(self):\n"
         "        return 'Gauge(%d)' % self.level\n"
+        "class Odd:\n"
+        "    def _repr_html_(self):\n"
+        "        return 42\n"
+        "    def _repr_json_(self):\n"
+        "        return {'not json': float('nan'), 'object': Odd}\n"
         "class Page:\n"
         "    def _repr_html_(self):\n"
         "        return '<p>' + 'x' * 3000 + '</p>'\n"
@@ -81,6 +86,7 @@ def test_an_object_s_repr_methods_give_its_mime_types_and_its_repr_the_text(kern
         "display(Gauge(7))\n"
         "display(Page())\n"
         "display(Gauge)\n"
+        "display(Odd())\n"
     )
     reply, messages = execute(client, cell)
     assert reply["content"]["status"] == "ok"
@@ -95,7 +101,10 @@ def test_an_object_s_repr_methods_give_its_mime_types_and_its_repr_the_text(kern
     assert shown[1]["text/html"] == "<p>" + "x" * 3000 + "</p>"  # a big text arrives whole
     assert set(shown[1]) == {"text/html", "text/plain"}  # a _repr_ answering None offers nothing
     assert shown[2] == {"text/plain": "<class 'Gauge'>"}  # a class is shown by its repr, its methods unbound
-    assert len(shown) == 3
+    # A text form that is not text shows as its str; a JSON form that is no JSON is left out, the rest shows.
+    assert shown[3]["text/html"] == "42"
+    assert set(shown[3]) == {"text/html", "text/plain"}
+    assert len(shown) == 4
 
 
 def test_printed_imitations_of_display_records_stay_printed_text(kernel):

@@ -13,7 +13,7 @@ from belay_engine.protocol.records import RecordParser
 
 
 def test_a_display_record_names_its_forms_mime_types_and_its_id_as_text():
-    payload = b"(7, {'plain': 'G()', 'html': '<b>', 'svg': '<svg/>', 'markdown': '*', 'json': {'a': [1, None]}})"
+    payload = b"(7, {'plain': 'G()', 'html': '<b>', 'svg': '<svg/>', 'markdown': '*', 'json': \"{'a': [1, None]}\"})"
     assert board_display(DISPLAY, payload) == BoardDisplay(
         DISPLAY_DATA,
         {
@@ -35,14 +35,26 @@ def test_an_update_and_a_clear():
     assert board_display(CLEAR_OUTPUT, b"0") == BoardDisplay(CLEAR, wait=False)
 
 
-def test_a_text_form_that_is_not_text_shows_as_its_str_and_unknown_forms_are_left_out():
-    shown = board_display(DISPLAY, b"(None, {'plain': 'x', 'html': 5, 'png': 'abc'})")
+def test_unknown_forms_are_left_out():
+    shown = board_display(DISPLAY, b"(None, {'plain': 'x', 'html': '5', 'png': 'abc'})")
     assert shown.data == {"text/plain": "x", "text/html": "5"}
+
+
+@pytest.mark.parametrize("json_repr", ["{'t': nan}", "{'o': <object>}", "[b'bytes']", "None", "{1: 2"])
+def test_a_json_form_that_is_no_literal_or_not_json_costs_only_that_form(json_repr):
+    shown = board_display(DISPLAY, repr((None, {"plain": "x", "json": json_repr, "html": "<i>"})).encode())
+    assert shown.data == {"text/plain": "x", "text/html": "<i>"}
 
 
 @pytest.mark.parametrize(
     ("kind", "payload"),
-    [(DISPLAY, b"not a literal"), (DISPLAY, b"(1, 2)"), (UPDATE_DISPLAY, b"{'plain': 'x'}"), (CLEAR_OUTPUT, b"yes")],
+    [
+        (DISPLAY, b"not a literal"),
+        (DISPLAY, b"(1, 2)"),
+        (DISPLAY, b"(None, {'plain': 5})"),
+        (UPDATE_DISPLAY, b"{'plain': 'x'}"),
+        (CLEAR_OUTPUT, b"yes"),
+    ],
 )
 def test_a_record_board_display_py_would_not_write_is_an_error(kind, payload):
     with pytest.raises(NotBelayResponseError):
