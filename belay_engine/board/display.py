@@ -3,8 +3,8 @@
 # host shows it in order with what was printed around it; kinds:
 #   D  show an object: (display_id, {form: text, ...})     U  the same, replacing the display of display_id
 #   C  clear the output: 1 to wait for the next output first, else 0
-# The forms are what the object's _repr_<form>_ methods return (html, svg, markdown, json) and "plain", its
-# repr; the host names their MIME types. They are all made before the record starts: a _repr_ that raises
+# The forms are text: what the object's _repr_<form>_ methods return (html, svg, markdown; json as its repr)
+# and "plain", its repr; the host names their MIME types. They are all made before the record starts: a _repr_ that raises
 # leaves no half-written record behind. Where the port lets builtins be extended, the three live there
 # (visible from every module, and a user's own `display`, an OLED's say, simply hides them).
 
