@@ -6,7 +6,7 @@ import importlib.resources
 from .minify import minify
 
 #: The board helpers' parts, installed in this order; each is compiled on its own (see board/helpers.py).
-HELPER_PARTS = ("helpers", "value_pieces", "board_info")
+HELPER_PARTS = ("helpers", "value_pieces", "display", "board_info")
 
 
 def board_source(name: str) -> str:

@@ -8,6 +8,7 @@ from typing import Optional, TextIO
 from attrs import frozen
 
 from .board_calls import show_value
+from .displays import DisplayHandler
 from .session import Session
 from .tracebacks import SourceLocation
 
@@ -62,7 +63,12 @@ def show_last_expression(code: str) -> str:
 
 
 def run_cell(
-    session: Session, code: str, *, stream_out: Optional[TextIO] = None, location: Optional[SourceLocation] = None
+    session: Session,
+    code: str,
+    *,
+    stream_out: Optional[TextIO] = None,
+    on_display: Optional[DisplayHandler] = None,
+    location: Optional[SourceLocation] = None,
 ) -> CellResult:
     """Run a whole cell on the board like the Python REPL: statements run, a last bare expression is shown.
 
@@ -74,6 +80,9 @@ def run_cell(
         The cell's source.
     stream_out : TextIO, optional
         Receives the board's output as it arrives (default ``sys.stdout`` at call time).
+    on_display : callable, optional
+        Shows the cell's ``display()``, ``update_display()`` and ``clear_output()`` calls, in order with its
+        output (a `displays.BoardDisplay` each; default: see `OutputForwarder`).
     location : SourceLocation, optional
         Where the cell lives on the host, so board tracebacks point at its lines.
 
@@ -82,5 +91,5 @@ def run_cell(
     PyboardException
         The cell raised on the board.
     """
-    value = session.run(show_last_expression(code), stream_out=stream_out, module=location)
+    value = session.run(show_last_expression(code), stream_out=stream_out, on_display=on_display, module=location)
     return CellResult(value if isinstance(value, str) else None)

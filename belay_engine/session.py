@@ -11,6 +11,7 @@ from typing import Any, Callable, Optional, TextIO, Union
 
 from . import board_calls
 from .board_code import helper_parts
+from .displays import DisplayHandler
 from .errors import (
     AuthenticationError,
     BoardTimeoutError,
@@ -218,10 +219,14 @@ class Session:
         code: str,
         *,
         stream_out: Optional[TextIO] = None,
+        on_display: Optional[DisplayHandler] = None,
         trusted: bool = False,
         module: Optional[SourceLocation] = None,
     ) -> Any:
         """Run `code` as it is; return the last value record's value (a `ProxyReference` for a proxy) or NO_RESULT.
+
+        Printed text goes to `stream_out` as it arrives, and the board code's displays, in order with it, to
+        `on_display` (see `OutputForwarder` for the defaults).
 
         Code from a host `module` location is compiled on the board under its host name where the board can;
         otherwise the functions it defines are remembered, so their ``<stdin>`` frames map back to the host.
@@ -236,7 +241,7 @@ class Session:
                 code, module = self.source_map.locate(code, module), None
             else:
                 self.source_map.remember_functions(code, module)
-        output = OutputForwarder(stream_out)
+        output = OutputForwarder(stream_out, on_display=on_display)
         parser = self.record_parser()
         results: list = []
         errors: list = []
@@ -307,6 +312,8 @@ def _take(items: list, output: OutputForwarder, results: list) -> None:
             results.append(item[1])
         elif item[0] == PROXY:
             results.append(ProxyReference.from_payload(item[1]))
+        else:
+            output.record(*item)  # a display call of the board code (other kinds have no place here)
 
 
 def retrying(connect: Callable[[], None], attempts: int, what: str) -> None:

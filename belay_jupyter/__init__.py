@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from . import board_displays
 from .widgets.display import register_in_running_shell, register_proxy_display
 
 _registries: dict[int, Any] = {}
@@ -19,10 +20,11 @@ def plot(stream: Any, window: int = 200, fps: float = 20.0, **options: Any) -> A
 
 
 def load_ipython_extension(ipython: Any) -> None:
-    """Register the ``%belay*`` magics and how proxies display; loading twice is harmless."""
+    """Register the ``%belay*`` magics, how proxies display and how board code displays; loading twice is harmless."""
     from .magics import MAGIC_CLASSES, DeviceRegistry
 
     register_proxy_display(ipython)
+    board_displays.register_board_display()
     if id(ipython) in _registries:
         return
     registry = DeviceRegistry()
@@ -38,5 +40,7 @@ def unload_ipython_extension(ipython: Any) -> None:
         registry.close_all()
 
 
-# A proxy made in a running shell displays as its widget even without ``%load_ext belay``.
+# A proxy made in a running shell displays as its widget even without ``%load_ext belay``, and board code's
+# display() calls become IPython's.
 register_in_running_shell()
+board_displays.register_in_running_shell()

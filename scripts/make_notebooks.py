@@ -37,6 +37,36 @@ MICROPYTHON_KERNEL = [
     new_code_cell("from machine import ADC\nadc = ADC(0)\n[adc.read_u16() for _ in range(5)]"),
     new_markdown_cell("Errors show the board's traceback with the cell's line numbers:"),
     new_code_cell("def check(x):\n    if x > 2:\n        raise ValueError('too big')\n    return x\n\ncheck(1)"),
+    new_markdown_cell(
+        "## A live reading updated in place\n\n"
+        "Board code has IPython's `display(obj, display_id=...)`, `update_display(obj, display_id=...)` and "
+        "`clear_output(wait=False)`. An update replaces the display of the same id where it is, so a reading "
+        "changes in place instead of scrolling. An object with `_repr_html_` (or `_repr_svg_`, "
+        "`_repr_markdown_`, `_repr_json_`) is shown as that; anything else as its `repr`."
+    ),
+    new_code_cell(
+        "class Reading:\n"
+        "    def __init__(self, value):\n"
+        "        self.value = value\n\n"
+        "    def _repr_html_(self):\n"
+        "        return '<b>ADC</b> <meter max=\"65535\" value=\"%d\"></meter> %d' % (self.value, self.value)\n\n"
+        "    def __repr__(self):\n"
+        "        return 'ADC %d' % self.value\n\n"
+        "display(Reading(adc.read_u16()), display_id='adc')\n"
+        "for _ in range(20):\n"
+        "    time.sleep_ms(100)\n"
+        "    update_display(Reading(adc.read_u16()), display_id='adc')"
+    ),
+    new_markdown_cell(
+        "`clear_output(wait=True)` empties the cell's output when the next output arrives, so nothing flickers:"
+    ),
+    new_code_cell(
+        "for left in range(5, 0, -1):\n"
+        "    clear_output(wait=True)\n"
+        "    print('countdown', left)\n"
+        "    time.sleep_ms(200)\n"
+        "print('lift-off')"
+    ),
 ]
 
 

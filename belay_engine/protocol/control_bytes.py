@@ -70,3 +70,5 @@ RESULT, PROXY, YIELDED, PAUSED = b"R"[0], b"P"[0], b"Y"[0], b"W"[0]
 #: but the first (no int or float repr has one).
 NUMBERS = b"N"[0]
 NUMBER_SEPARATOR = b","
+#: Record kinds of board code's display calls (board/display.py): show an object, replace a display, clear.
+DISPLAY, UPDATE_DISPLAY, CLEAR_OUTPUT = b"D"[0], b"U"[0], b"C"[0]

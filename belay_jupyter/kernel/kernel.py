@@ -11,6 +11,7 @@ from traitlets import Unicode
 
 from belay_engine import BelayException, ConnectionFailedError, Device, PyboardError, PyboardException, commands
 from belay_engine.cells import run_cell
+from belay_engine.displays import CLEAR, BoardDisplay, board_display, is_display_record
 from belay_engine.tracebacks import SourceLocation
 
 from .completion import completion_request, name_at
@@ -33,6 +34,35 @@ class _StreamToFrontend:
 
     def flush(self) -> None:
         """Nothing is buffered."""
+
+
+class _DisplaysToFrontend:
+    """Sends the board's display calls of one cell as Jupyter display messages, in that cell's output area.
+
+    The cell is the `parent` request, by default the one handled when the handler is made: a display made
+    later (by a background job) still lands in that cell.
+    """
+
+    def __init__(self, kernel: Kernel, parent: Optional[dict] = None):
+        self._kernel = kernel
+        self._parent = parent if parent is not None else kernel.get_parent("shell")
+
+    def __call__(self, shown: BoardDisplay) -> None:
+        if shown.kind == CLEAR:
+            content: dict = {"wait": shown.wait}
+        else:
+            content = {"data": shown.data, "metadata": {}, "transient": {}}
+            if shown.display_id is not None:
+                content["transient"]["display_id"] = shown.display_id
+        kernel = self._kernel
+        if kernel.session is not None:  # None: the kernel is shutting down
+            kernel.session.send(
+                kernel.iopub_socket, shown.kind, content, parent=self._parent, ident=kernel._topic(shown.kind)
+            )
+
+
+def _discard_display(shown: BoardDisplay) -> None:
+    """Show nothing (silent execution)."""
 
 
 class BelayKernel(Kernel):
@@ -161,13 +191,25 @@ class BelayKernel(Kernel):
         self._cells[name] = lines
         linecache.cache[name] = (len(code), None, lines, name)
         stream = _Discard() if silent else _StreamToFrontend(self)
-        result = run_cell(device.session, code, stream_out=stream, location=SourceLocation(name, 1))
+        displays = _discard_display if silent else _DisplaysToFrontend(self)
+        result = run_cell(
+            device.session, code, stream_out=stream, on_display=displays, location=SourceLocation(name, 1)
+        )
         if result.value_repr is not None and not silent:
             self.send_response(
                 self.iopub_socket,
                 "execute_result",
                 {"execution_count": self.execution_count, "data": {"text/plain": result.value_repr}, "metadata": {}},
             )
+
+    def show_record(self, record: tuple[int, bytes], output: Any) -> None:
+        """Show a display record of the board that arrived outside a cell's run (a background job's) in `output`'s cell.
+
+        `output` names its cell by its `parent` request; records of other kinds are left alone.
+        """
+        kind, payload = record
+        if is_display_record(kind):
+            _DisplaysToFrontend(self, output.parent)(board_display(kind, payload))
 
     def _board_error(self, error: PyboardException) -> dict:
         """The error reply for an exception raised on the board, its traceback coloured as IPython's."""
