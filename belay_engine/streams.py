@@ -16,7 +16,7 @@ from .output import OutputForwarder
 from .protocol.control_bytes import CTRL_C
 from .protocol.framing import ErrorOutput, Event, Finished, Output
 from .protocol.raw_repl import RawRepl, Reply
-from .protocol.stream_control import Ended, Printed, StreamControl, StreamState, Value
+from .protocol.stream_control import Displayed, Ended, Printed, StreamControl, StreamState, Value
 from .replies import NO_RESULT
 from .session import Session
 from .tracebacks import SourceLocation
@@ -276,6 +276,8 @@ class TaskStream:
                 self._values.append(event.value)
             elif type(event) is Printed:
                 self._output.write(event.data)
+            elif type(event) is Displayed:
+                self._output.record(event.kind, event.payload)
             else:
                 if self._reply is not None:
                     self._reply = None

@@ -37,7 +37,7 @@ from typing import Any, Optional, Union
 from attrs import frozen
 
 from ..replies import parse_value, unexpected_record
-from .control_bytes import CTRL_C, NUMBERS, PAUSE, PAUSED, YIELDED
+from .control_bytes import CLEAR_OUTPUT, CTRL_C, DISPLAY, NUMBERS, PAUSE, PAUSED, UPDATE_DISPLAY, YIELDED
 from .records import RecordParser, numbers_of
 
 #: Seconds a stopped generator has to reach its next value (and see the pause byte) before it gets a Ctrl-C.
@@ -78,6 +78,14 @@ class Printed:
 
 
 @frozen
+class Displayed:
+    """A display record of the generator's code (``display()``, ``update_display()``, ``clear_output()``)."""
+
+    kind: int
+    payload: bytes
+
+
+@frozen
 class Paused:
     """The exchange ended with the generator kept on the board; the next exchange resumes it."""
 
@@ -95,7 +103,8 @@ class Ended:
     close_generator: bool = False
 
 
-StreamEvent = Union[Value, Printed, Paused, Ended]
+StreamEvent = Union[Value, Printed, Displayed, Paused, Ended]
+_DISPLAY_KINDS = (DISPLAY, UPDATE_DISPLAY, CLEAR_OUTPUT)
 
 
 class StreamControl:
@@ -217,6 +226,8 @@ class StreamControl:
                 self._events.append(Value(parse_value(item[1], self._trusted)))
             elif item[0] == PAUSED:
                 self._pause_read = True
+            elif item[0] in _DISPLAY_KINDS:
+                self._events.append(Displayed(*item))  # in order with printed text
             elif not self._halting:
                 raise unexpected_record(*item)
 

@@ -103,7 +103,6 @@ def test_a_lockstep_generator_task_s_displays_arrive_between_its_values(device, 
     values.close()
 
 
-@pytest.mark.xfail(strict=True, reason="streams.py does not route display records yet (TaskStream's driver)")
 def test_a_generator_task_s_displays_arrive_between_its_values(device, monkeypatch):
     shown = []
     monkeypatch.setattr(displays, "_handler", shown.append)

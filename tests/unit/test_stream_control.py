@@ -9,6 +9,7 @@ from belay_engine.protocol.control_bytes import CTRL_C, PAUSE
 from belay_engine.protocol.records import RecordParser
 from belay_engine.protocol.stream_control import (
     PAUSE_GRACE,
+    Displayed,
     Ended,
     Paused,
     Printed,
@@ -464,3 +465,21 @@ def test_any_interleaving_of_requests_bytes_and_time_keeps_the_rules(operations,
     if CTRL_C in sent and interrupted_board:
         assert events[-1] == Ended(close_generator=True)  # a requested end: the generator is closed on the board
     assert all(type(event) is not Ended or not event.error for event in events)  # our Ctrl-C is no error
+
+
+DISPLAYED_STDOUT = b"a" + record(b"Y", b"1") + record(b"D", b"(None,{'plain':'2'})") + b"b" + record(b"C", b"1")
+
+
+@pytest.mark.parametrize("cut", range(len(DISPLAYED_STDOUT) + 1))
+def test_display_records_come_out_in_order_with_values_and_text_however_split(cut):
+    events = feed(running(), [DISPLAYED_STDOUT[:cut], DISPLAYED_STDOUT[cut:]])
+    kinds = [type(event).__name__ for event in events]
+    # Printed text may arrive in pieces; what matters is the order of text, value, display, text, clear.
+    collapsed = [
+        kind for index, kind in enumerate(kinds) if index == 0 or kind != kinds[index - 1] or kind != "Printed"
+    ]
+    assert collapsed == ["Printed", "Value", "Displayed", "Printed", "Displayed"]
+    assert [event for event in events if type(event) is Displayed] == [
+        Displayed(b"D"[0], b"(None,{'plain':'2'})"),
+        Displayed(b"C"[0], b"1"),
+    ]
