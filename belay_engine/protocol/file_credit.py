@@ -2,8 +2,12 @@
 
 The board's receiver (``_belay_recv`` in ``board/sync_helpers.py``) reads the file from its stdin. The host
 sends `FIRST_CREDIT` wire bytes with the command (any board's stdin buffer holds that much); each `GRANT` byte
-the receiver writes to its stdout as it reads grants `GRANT_SIZE` more. So the board's input buffer never
-overflows, and a read of up to ``FIRST_CREDIT - GRANT_SIZE`` bytes never waits forever.
+the receiver writes to its stdout grants `GRANT_SIZE` more. The receiver reads `GRANT_SIZE` bytes at a time into
+a buffer of `READ_AHEAD` bytes and grants ahead of its reads as far as that buffer has room beyond
+`FIRST_CREDIT`: while it only reads (nothing slow, no allocation) up to ``READ_AHEAD + FIRST_CREDIT`` bytes are
+on their way, so the link does not wait for a grant's round trip; when the buffer is full and the board inflates
+or writes to flash (when it reads nothing), at most `FIRST_CREDIT` are, so its input buffer never overflows.
+Each of its reads has the bytes it waits for on the way, so no read waits forever.
 """
 
 from .control_bytes import GRANT
@@ -12,6 +16,8 @@ from .control_bytes import GRANT
 FIRST_CREDIT = 192
 #: One `GRANT` from the board grants this many more wire bytes, as it reads them.
 GRANT_SIZE = 32
+#: The board receiver's read buffer: while it only reads, it grants this many bytes beyond `FIRST_CREDIT`.
+READ_AHEAD = 1024
 
 
 def file_bytes_done(wire_sent: int, wire_size: int, file_size: int) -> int:
