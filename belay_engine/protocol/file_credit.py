@@ -10,6 +10,8 @@ or writes to flash (when it reads nothing), at most `FIRST_CREDIT` are, so its i
 Each of its reads has the bytes it waits for on the way, so no read waits forever.
 """
 
+from typing import Optional
+
 from .control_bytes import GRANT
 
 #: Wire bytes sent with the command, before the board runs it: what any board's stdin buffer holds.
@@ -34,10 +36,14 @@ class FileCredit:
     ----------
     wire : bytes
         The whole transfer as it goes on the wire (escaped, maybe compressed).
+    piece : int, optional
+        The most wire bytes in one chunk of `data_to_send` (so the sender can report progress, and be
+        interrupted, between pieces of a large grant); None: no limit.
     """
 
-    def __init__(self, wire: bytes):
+    def __init__(self, wire: bytes, piece: Optional[int] = None):
         self._wire = wire
+        self._piece = piece or len(wire) or 1
         self._sent = 0
         self._credit = 0
         self._outgoing: list[bytes] = []
@@ -53,8 +59,8 @@ class FileCredit:
     def receive_data(self, data: bytes) -> None:
         """Take the board's stdout: each `GRANT` in it lets `GRANT_SIZE` more wire bytes go."""
         self._credit += data.count(GRANT) * GRANT_SIZE
-        if self._credit and self._sent < len(self._wire):
-            chunk = self._wire[self._sent : self._sent + self._credit]
+        while self._credit and self._sent < len(self._wire):
+            chunk = self._wire[self._sent : self._sent + min(self._credit, self._piece)]
             self._sent += len(chunk)
             self._credit -= len(chunk)
             self._outgoing.append(chunk)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Callable, Optional
 
 from .. import board_calls
 from ..errors import ConnectionLost
-from ..protocol.file_credit import FileCredit, file_bytes_done
+from ..protocol.file_credit import GRANT_SIZE, FileCredit, file_bytes_done
 from ..protocol.file_escaping import escape
 from ..protocol.framing import ErrorOutput, Output
 
@@ -58,25 +58,29 @@ def send_file(
     """
     wire, compressed = encode(data, compress)
     code = board_calls.receive_file(final, len(wire), len(data), compressed)
-    credit = FileCredit(wire)
+    # Pieces of about a report's worth of file bytes: a progress report (and an interrupt raised there) comes
+    # while the rest of the file is still to go, however large the board's grants are.
+    credit = FileCredit(wire, max(GRANT_SIZE, -(-REPORT_EVERY * len(wire) // max(1, len(data)))))
     errors: list[bytes] = []
     reported = 0
+    first = credit.first_chunk()
+    sent = len(first)  # wire bytes written to the board
     ended = False
     # The board inflates and writes every file byte: a time limit by what it writes, not by what it receives.
     timeout = 10 + max(len(wire), len(data)) / SLOWEST_LINK
     with session.hold() as repl:
-        events = repl.execute(code.encode(), timeout=timeout, stdin=credit.first_chunk())
+        events = repl.execute(code.encode(), timeout=timeout, stdin=first)
         try:
             for event in events:
                 if isinstance(event, Output):
                     credit.receive_data(event.data)
-                    chunks = credit.data_to_send()
-                    for chunk in chunks:
+                    for chunk in credit.data_to_send():
                         repl.write_to_program(chunk)
-                    done = file_bytes_done(credit.wire_sent, len(wire), len(data))
-                    if chunks and on_sent is not None and done - reported >= REPORT_EVERY:
-                        on_sent(done - reported)
-                        reported = done
+                        sent += len(chunk)
+                        done = file_bytes_done(sent, len(wire), len(data))
+                        if on_sent is not None and done - reported >= REPORT_EVERY:
+                            on_sent(done - reported)
+                            reported = done
                 elif isinstance(event, ErrorOutput):
                     errors.append(event.data)
             ended = True
