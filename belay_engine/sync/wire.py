@@ -26,11 +26,32 @@ REPORT_EVERY = 1024
 SLOWEST_LINK = 1000
 
 
+#: Bytes in each sample `worth_compressing` tries, and how many samples (spread over the file) it takes.
+SAMPLE = 4096
+SAMPLES = 4
+
+
+def _deflate(data: bytes) -> bytes:
+    packer = zlib.compressobj(9, zlib.DEFLATED, WINDOW_BITS)
+    return packer.compress(data) + packer.flush()
+
+
+def worth_compressing(data: bytes) -> bool:
+    """Whether some of `data` shrinks under zlib, judged by a few samples (the whole of a small file).
+
+    Compressing incompressible data (images, archives, `.mpy` files) costs the host more than the link takes
+    for it on a fast board; the window is 1 KiB, so a sample's ratio is what zlib gets on that part of the file.
+    """
+    if len(data) <= SAMPLE * SAMPLES:
+        return True
+    step = (len(data) - SAMPLE) // (SAMPLES - 1)
+    return any(len(_deflate(data[i : i + SAMPLE])) < SAMPLE * 0.95 for i in range(0, len(data) - SAMPLE + 1, step))
+
+
 def encode(data: bytes, compress: bool) -> tuple[bytes, bool]:
     """The wire form of a file's contents, and whether it is zlib-compressed (only when that is smaller)."""
-    if compress and len(data) > 64:
-        packer = zlib.compressobj(9, zlib.DEFLATED, WINDOW_BITS)
-        packed = escape(packer.compress(data) + packer.flush())
+    if compress and len(data) > 64 and worth_compressing(data):
+        packed = escape(_deflate(data))
         plain = escape(data)
         if len(packed) < len(plain):
             return packed, True

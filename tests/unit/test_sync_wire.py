@@ -1,7 +1,8 @@
+import random
 import zlib
 
 from belay_engine.protocol.file_escaping import ESCAPE, escape, unescape
-from belay_engine.sync.wire import encode
+from belay_engine.sync.wire import SAMPLE, SAMPLES, encode, worth_compressing
 
 
 def test_escaping_round_trips_every_byte_value():
@@ -41,3 +42,24 @@ def test_no_compression_where_the_board_cannot_inflate():
     wire, compressed = encode(text, compress=False)
     assert not compressed
     assert unescape(wire) == text
+
+
+def test_a_large_incompressible_file_is_judged_by_samples_and_sent_as_it_is():
+    data = random.Random(3).randbytes(100_000)
+    assert not worth_compressing(data)
+    wire, compressed = encode(data, compress=True)
+    assert not compressed
+    assert unescape(wire) == data
+
+
+def test_a_large_file_compressible_in_one_part_is_compressed():
+    noise = random.Random(4).randbytes(60_000)
+    data = noise[:30_000] + b"reading = 1234  # a log line\n" * 1500 + noise[30_000:]
+    assert worth_compressing(data)
+    wire, compressed = encode(data, compress=True)
+    assert compressed
+    assert zlib.decompress(unescape(wire), wbits=10) == data
+
+
+def test_small_files_are_always_tried_whole():
+    assert worth_compressing(random.Random(5).randbytes(SAMPLE * SAMPLES))
