@@ -68,11 +68,11 @@ def _belay_recv(final, total, size, z):
     mv = memoryview(buf)
     # Read views made once: the reading loop allocates nothing, so no garbage collection pauses it.
     views = [mv[i : i + 32] for i in range(0, 1024, 32)]
-    st = [total, min(192, total), min(192, total), 0]  # wire bytes unread, granted unread, granted, escape
+    st = [total, min(192, total), min(192, total)]  # wire bytes unread, granted unread, granted
 
-    # Read up to 1024 wire bytes; undo their escapes in place; return the data length (0 at the end).
+    # Read up to 1024 wire bytes (whole blocks of the wire's coding); decode them in place; return the data length.
     def fill():
-        left, ahead, given, esc = st
+        left, ahead, given = st
         n = 0
         while n < 1024 and left:
             while given < total and ahead + 32 <= 1216 - n:
@@ -88,11 +88,11 @@ def _belay_recv(final, total, size, z):
             n += k
             left -= k
             ahead -= k
-        k = _belay.ue(buf, n, esc)
+        st[0], st[1], st[2] = left, ahead, given
+        k = _belay.ue(buf, n)
         if k < 0:
             raise KeyboardInterrupt
-        st[0], st[1], st[2], st[3] = left, ahead, given, k & 1
-        return k >> 1
+        return k
 
     # An IOBase subclass is a stream deflate can read (a byte at a time); without IOBase there is no deflate.
     class Wire(getattr(io, "IOBase", object)):
