@@ -50,7 +50,7 @@ def _belay_tree(top, fnv=False):
     return out
 
 
-# Receive a file of `size` bytes as `total` escaped wire bytes on stdin (zlib-compressed when z), into a
+# Receive a file of `size` bytes as `total` coded wire bytes on stdin (zlib-compressed when z), into a
 # temporary file, then move it into place as `final`. Flow control (protocol/file_credit.py): the host sends
 # 192 bytes with the command (any board's stdin buffer holds that much), then 32 more for each "\x06" granted.
 # The wire is read 32 bytes at a time into a 1 KiB buffer, granting before each read as far as the buffer has

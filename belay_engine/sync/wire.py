@@ -1,8 +1,8 @@
 """Send a file to the board as a binary stream on its stdin, at the speed of the link.
 
-The board's ``_belay_recv`` reads the stream while it runs in the raw REPL. The stream is escaped
-(`protocol.file_escaping`), so an interrupt still works mid-transfer, and paced by the board's credit
-(`protocol.file_credit`). Text is compressed with zlib where the board has ``deflate``.
+The board's ``_belay_recv`` reads the stream while it runs in the raw REPL. The stream is coded without the
+REPL's control bytes (`protocol.file_escaping`), so an interrupt still works mid-transfer, and paced by the
+board's credit (`protocol.file_credit`). Text is compressed with zlib where the board has ``deflate``.
 """
 
 import zlib
