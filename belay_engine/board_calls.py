@@ -174,7 +174,7 @@ def make_dirs(folders: Sequence[str]) -> str:
 
 
 def receive_file(final: str, wire_length: int, data_length: int, compressed: bool) -> str:
-    """Board code writing the file `final` from `wire_length` escaped bytes the host streams on stdin.
+    """Board code writing the file `final` from `wire_length` coded bytes (protocol/file_escaping) on its stdin.
 
     The file holds `data_length` bytes (zlib-inflated first when `compressed`); it is written to a temporary
     and moved into place whole. The board grants credit with the grant byte as it reads (see sync/wire.py).

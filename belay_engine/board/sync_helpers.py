@@ -50,10 +50,13 @@ def _belay_tree(top, fnv=False):
     return out
 
 
-# Receive a file of `size` bytes as `total` escaped wire bytes on stdin (zlib-compressed when z), into a
-# temporary file, then move it into place as `final`. Flow control: the host sends 192 bytes with the command
-# (any board's stdin buffer holds that much), then 32 more for each "\x06" written as they are read. So at
-# least 160 bytes beyond what was read are always on their way: a read of up to 160 never waits forever.
+# Receive a file of `size` bytes as `total` coded wire bytes on stdin (zlib-compressed when z), into a
+# temporary file, then move it into place as `final`. Flow control (protocol/file_credit.py): the host sends
+# 192 bytes with the command (any board's stdin buffer holds that much), then 32 more for each "\x06" granted.
+# The wire is read 32 bytes at a time into a 1 KiB buffer, granting before each read as far as the buffer has
+# room beyond 192 bytes: so while the board only reads, up to 1216 bytes are on their way and the link never
+# waits for a grant's round trip; once the buffer is full (inflating, writing to flash: the slow parts, when no
+# byte is read) at most 192 are, which any stdin buffer holds. Each read of up to 32 bytes has them on the way.
 def _belay_recv(final, total, size, z):
     temporary = final + ".belay-tmp"
     import io
@@ -61,45 +64,72 @@ def _belay_recv(final, total, size, z):
 
     inp = getattr(sys.stdin, "buffer", sys.stdin)
     grant = sys.stdout.write
+    buf = bytearray(1024)
+    mv = memoryview(buf)
+    # Read views made once: the reading loop allocates nothing, so no garbage collection pauses it.
+    views = [mv[i : i + 32] for i in range(0, 1024, 32)]
+    st = [total, min(192, total), min(192, total)]  # wire bytes unread, granted unread, granted
 
-    # An IOBase subclass is a stream deflate can read; without IOBase (and so without compression) any class does.
+    # Read up to 1024 wire bytes (whole blocks of the wire's coding); decode them in place; return the data length.
+    def fill():
+        left, ahead, given = st
+        n = 0
+        while n < 1024 and left:
+            while given < total and ahead + 32 <= 1216 - n:
+                grant("\x06")
+                ahead += 32
+                given += 32
+            if left < 32 or n & 31:
+                k = inp.readinto(mv[n : n + min(left, 32 - (n & 31))])  # the end (or a port's short read)
+            else:
+                k = inp.readinto(views[n >> 5])
+            if not k:
+                raise OSError("stdin ended")
+            n += k
+            left -= k
+            ahead -= k
+        st[0], st[1], st[2] = left, ahead, given
+        k = _belay.ue(buf, n)
+        if k < 0:
+            raise KeyboardInterrupt
+        return k
+
+    # An IOBase subclass is a stream deflate can read (a byte at a time); without IOBase there is no deflate.
     class Wire(getattr(io, "IOBase", object)):
-        left = total
-        used = 0
-        esc = 0
+        pos = end = 0
 
         def readinto(self, b):
-            n = 0
-            mv = memoryview(b)
-            while not n and self.left:
-                k = inp.readinto(mv[: min(len(b), self.left, 160)])
-                self.left -= k
-                self.used += k
-                while self.used >= 32:
-                    self.used -= 32
-                    grant("\x06")
-                n = _belay.ue(b, k, self.esc)
-                if n < 0:
-                    raise KeyboardInterrupt
-                self.esc = n & 1
-                n >>= 1
+            while self.pos == self.end:
+                if not st[0]:
+                    return 0
+                self.pos, self.end = 0, fill()
+            n = min(len(b), self.end - self.pos)
+            if n == 1:
+                b[0] = buf[self.pos]
+            else:
+                b[:n] = mv[self.pos : self.pos + n]
+            self.pos += n
             return n
 
-    source = Wire()
-    if z:
-        import deflate
-
-        source = deflate.DeflateIO(source, deflate.ZLIB)
-    buf = bytearray(512)
-    mv = memoryview(buf)
     written = 0
     with open(temporary, "wb") as f:
-        while True:
-            n = source.readinto(buf)
-            if not n:
-                break
-            f.write(mv[:n])
-            written += n
+        if z:
+            import deflate
+
+            source = deflate.DeflateIO(Wire(), deflate.ZLIB)
+            out = bytearray(512)
+            view = memoryview(out)
+            while True:
+                n = source.readinto(out)
+                if not n:
+                    break
+                f.write(view[:n])
+                written += n
+        else:
+            while st[0]:
+                n = fill()
+                f.write(mv[:n])
+                written += n
     if written != size:
         raise OSError("received %d of %d bytes" % (written, size))
     _belay.mv(temporary, final)

@@ -2,9 +2,15 @@
 
 The board's receiver (``_belay_recv`` in ``board/sync_helpers.py``) reads the file from its stdin. The host
 sends `FIRST_CREDIT` wire bytes with the command (any board's stdin buffer holds that much); each `GRANT` byte
-the receiver writes to its stdout as it reads grants `GRANT_SIZE` more. So the board's input buffer never
-overflows, and a read of up to ``FIRST_CREDIT - GRANT_SIZE`` bytes never waits forever.
+the receiver writes to its stdout grants `GRANT_SIZE` more. The receiver reads `GRANT_SIZE` bytes at a time into
+a buffer of `READ_AHEAD` bytes and grants ahead of its reads as far as that buffer has room beyond
+`FIRST_CREDIT`: while it only reads (nothing slow, no allocation) up to ``READ_AHEAD + FIRST_CREDIT`` bytes are
+on their way, so the link does not wait for a grant's round trip; when the buffer is full and the board inflates
+or writes to flash (when it reads nothing), at most `FIRST_CREDIT` are, so its input buffer never overflows.
+Each of its reads has the bytes it waits for on the way, so no read waits forever.
 """
+
+from typing import Optional
 
 from .control_bytes import GRANT
 
@@ -12,6 +18,8 @@ from .control_bytes import GRANT
 FIRST_CREDIT = 192
 #: One `GRANT` from the board grants this many more wire bytes, as it reads them.
 GRANT_SIZE = 32
+#: The board receiver's read buffer: while it only reads, it grants this many bytes beyond `FIRST_CREDIT`.
+READ_AHEAD = 1024
 
 
 def file_bytes_done(wire_sent: int, wire_size: int, file_size: int) -> int:
@@ -28,10 +36,14 @@ class FileCredit:
     ----------
     wire : bytes
         The whole transfer as it goes on the wire (escaped, maybe compressed).
+    piece : int, optional
+        The most wire bytes in one chunk of `data_to_send` (so the sender can report progress, and be
+        interrupted, between pieces of a large grant); None: no limit.
     """
 
-    def __init__(self, wire: bytes):
+    def __init__(self, wire: bytes, piece: Optional[int] = None):
         self._wire = wire
+        self._piece = piece or len(wire) or 1
         self._sent = 0
         self._credit = 0
         self._outgoing: list[bytes] = []
@@ -47,8 +59,8 @@ class FileCredit:
     def receive_data(self, data: bytes) -> None:
         """Take the board's stdout: each `GRANT` in it lets `GRANT_SIZE` more wire bytes go."""
         self._credit += data.count(GRANT) * GRANT_SIZE
-        if self._credit and self._sent < len(self._wire):
-            chunk = self._wire[self._sent : self._sent + self._credit]
+        while self._credit and self._sent < len(self._wire):
+            chunk = self._wire[self._sent : self._sent + min(self._credit, self._piece)]
             self._sent += len(chunk)
             self._credit -= len(chunk)
             self._outgoing.append(chunk)

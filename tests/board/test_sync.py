@@ -356,6 +356,21 @@ def test_every_emitter_variant_undoes_the_wire_escapes(synced, emitters):
     assert (root / "escaped.bin").read_bytes() == data
 
 
+@pytest.mark.parametrize("emitters", [("native", "viper"), ("native",), ()], ids=["viper", "native", "python"])
+def test_every_emitter_variant_decodes_keyed_and_escaped_blocks_at_every_offset(synced, emitters):
+    import random
+
+    from belay_engine.sync import board_helpers, put_file
+
+    device, _, root = synced
+    device.session.run(board_helpers(emitters))
+    unclearable = bytes(range(0, 254, 2))  # no XOR key clears a block of it: it goes escaped
+    data = b"".join(unclearable[shift:] + unclearable[:shift] for shift in range(0, 127, 3))
+    data += random.Random(8).randbytes(5000) + b"\x03\x10\x04" * 50
+    put_file(device.session, "/blocks.bin", data, compress=False)
+    assert (root / "blocks.bin").read_bytes() == data
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_a_board_killed_mid_file_leaves_every_file_old_or_new(board_root, tmp_path, seed):
     source = tmp_path / "project"

@@ -111,3 +111,24 @@ def test_file_progress_is_in_proportion_monotone_and_ends_at_the_file_size(wire_
     assert done == sorted(done)
     assert all(0 <= d <= file_size for d in done)
     assert file_bytes_done(wire_size, wire_size, file_size) == file_size
+
+
+def test_a_large_grant_goes_in_pieces_of_at_most_the_piece_size():
+    credit = FileCredit(WIRE, piece=100)
+    credit.first_chunk()
+    credit.receive_data(GRANT * 10)  # 320 bytes of credit
+    chunks = credit.data_to_send()
+    assert [len(chunk) for chunk in chunks] == [100, 100, 100, 20]
+    assert b"".join(chunks) == WIRE[FIRST_CREDIT : FIRST_CREDIT + 320]
+
+
+@given(st.integers(min_value=1, max_value=300), st.lists(st.integers(min_value=0, max_value=50), max_size=40))
+def test_pieces_cover_the_credit_exactly_once_in_order(piece, grant_counts):
+    credit = FileCredit(WIRE, piece=piece)
+    received = credit.first_chunk()
+    for count in grant_counts:
+        credit.receive_data(GRANT * count)
+        chunks = credit.data_to_send()
+        assert all(0 < len(chunk) <= piece for chunk in chunks)
+        received += b"".join(chunks)
+    assert received == WIRE[: FIRST_CREDIT + GRANT_SIZE * sum(grant_counts)]
