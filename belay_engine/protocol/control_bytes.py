@@ -66,3 +66,15 @@ RECORD_START = b"\x1e"
 RECORD_END = b"\x1f"
 #: Record kinds, as the byte values the record parser hands out.
 RESULT, PROXY, YIELDED, PAUSED = b"R"[0], b"P"[0], b"Y"[0], b"W"[0]
+
+# -- the resident call dispatcher (board/dispatcher.py, protocol/call_frames.py) ----------------------------------
+
+#: Starts a call frame the host writes to the board's resident dispatcher: ``\x1d<target>[,<arguments>]\n``.
+CALL_FRAME_START = b"\x1d"
+#: Ends a call frame (the board reads the frame as one line).
+CALL_FRAME_END = b"\n"
+#: Marks a call frame's target whose last argument is the dict of keyword arguments.
+CALL_FRAME_KEYWORDS = b"*"
+#: Ends the idle dispatcher: it reads Ctrl-C as input there (its interrupt character is off between calls), and on
+#: an idle raw-REPL line, should the dispatcher have ended already, Ctrl-C only clears the line.
+DISPATCH_END = CTRL_C
