@@ -181,7 +181,7 @@ class Session:
             try:
                 self.exchanges += 1
                 dispatching = self._dispatching
-                if dispatching is not None and dispatching is not stream:
+                if dispatching is not None and (dispatching is not stream or self._abandoned or self._pending_releases):
                     self._dispatching = None
                     dispatching.end(self.repl)  # first: the board reads nothing else while it waits for frames
                 while self._abandoned:
