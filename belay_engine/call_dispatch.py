@@ -28,7 +28,7 @@ from .board_values import call_source, encode
 from .errors import ConnectionLost, PyboardError
 from .minify import minify
 from .output import OutputForwarder
-from .protocol.call_frames import CallReplyReader, FrameError, call_frame, traceback_as_called
+from .protocol.call_frames import CallReplyReader, FrameError, frame_tail, frame_with_tail, traceback_as_called
 from .protocol.framing import ErrorOutput, Finished, Output
 from .protocol.raw_repl import RawRepl, Reply
 from .protocol.records import RecordParser
@@ -103,17 +103,17 @@ class CallDispatcher:
         if self._reply is None and not self._starting_pays():
             return self._call_by_raw_repl(name, args, kwargs, trusted)
         try:
-            call_frame(name, arguments, keywords)  # may it go as a frame at all?
+            tail = frame_tail(arguments, keywords)
+            frame_with_tail(name, b"")  # a name too long for a frame goes by the raw REPL too
         except FrameError:
             return self._call_by_raw_repl(name, args, kwargs, trusted)
         with session.hold(self) as repl:
             for _attempt in range(2):
                 if self._reply is None:
                     self._indices = {}
-                    frame = call_frame(self._target(name), arguments, keywords)
-                    self._start(repl, frame)
+                    self._start(repl, frame_with_tail(self._target(name), tail))
                 else:
-                    repl.write_to_program(call_frame(self._target(name), arguments, keywords))
+                    repl.write_to_program(frame_with_tail(self._target(name), tail))
                     self.frames_sent += 1
                 answered, value = self._read(repl, trusted)
                 if answered:

@@ -27,6 +27,8 @@ from .records import RecordParser
 DISPATCHER_FUNCTION = "_belay_D"
 #: Longest frame sent to a running dispatcher: a bigger call goes by the raw REPL, which has flow control.
 MAX_FRAME_BYTES = 256
+#: Longest target (a task's name) a frame takes.
+MAX_TARGET_BYTES = 64
 _SEPARATOR = ","
 _FORBIDDEN = re.compile(rb"[\x00-\x1f\x7f]")
 
@@ -63,20 +65,38 @@ def call_frame(target: Union[int, str], arguments: Sequence[str] = (), keywords:
         A literal holds a byte below 0x20 or DEL (a repr that is code may), or the frame is over `MAX_FRAME_BYTES`:
         the call goes by the raw REPL instead.
     """
-    head = str(target) if type(target) is int else target
+    return frame_with_tail(target, frame_tail(arguments, keywords))
+
+
+def frame_tail(arguments: Sequence[str] = (), keywords: Optional[str] = None) -> bytes:
+    """The part of a call frame after its target, checked: the keywords mark and the arguments (see `call_frame`).
+
+    Raises
+    ------
+    FrameError
+        As `call_frame` (the target's room is kept: a name up to `MAX_TARGET_BYTES` long).
+    """
     items = list(arguments)
+    tail = ""
     if keywords is not None:
-        head += CALL_FRAME_KEYWORDS.decode()
+        tail = CALL_FRAME_KEYWORDS.decode()
         items.append(keywords)
-    body = head
     if items:
-        body += _SEPARATOR + _SEPARATOR.join(items) + (_SEPARATOR if len(items) == 1 else "")
-    data = body.encode()
-    if len(data) + 2 > MAX_FRAME_BYTES:
+        tail += _SEPARATOR + _SEPARATOR.join(items) + (_SEPARATOR if len(items) == 1 else "")
+    data = tail.encode()
+    if len(data) + 2 + MAX_TARGET_BYTES > MAX_FRAME_BYTES:
         raise FrameError(f"a call of {len(data)} bytes goes by the raw REPL")
     if _FORBIDDEN.search(data):
         raise FrameError("a control byte or line break in an argument's literal")
-    return CALL_FRAME_START + data + CALL_FRAME_END
+    return data
+
+
+def frame_with_tail(target: Union[int, str], tail: bytes) -> bytes:
+    """The call frame of task `target` (an index, or a name of at most `MAX_TARGET_BYTES`) and a `frame_tail`."""
+    head = str(target).encode() if type(target) is int else target.encode()
+    if len(head) > MAX_TARGET_BYTES:
+        raise FrameError(f"a task name of {len(head)} bytes goes by the raw REPL")
+    return CALL_FRAME_START + head + tail + CALL_FRAME_END
 
 
 class CallFrameReader:

@@ -6,6 +6,7 @@ from belay_engine import board_calls
 from belay_engine.board_values import encode
 from belay_engine.protocol.call_frames import (
     MAX_FRAME_BYTES,
+    MAX_TARGET_BYTES,
     CallFrame,
     CallFrameReader,
     CallReplyReader,
@@ -88,9 +89,9 @@ def test_a_literal_with_a_control_byte_cannot_go_as_a_frame(literal):
 
 
 def test_a_frame_above_the_limit_goes_by_the_raw_repl():
-    call_frame(0, ["1" * (MAX_FRAME_BYTES - 5)])
+    call_frame(0, ["1" * (MAX_FRAME_BYTES - MAX_TARGET_BYTES - 4)])
     with pytest.raises(FrameError):
-        call_frame(0, ["1" * (MAX_FRAME_BYTES - 4)])
+        call_frame(0, ["1" * (MAX_FRAME_BYTES - MAX_TARGET_BYTES - 3)])
 
 
 def test_bytes_per_tiny_call_against_the_raw_repl_exchange():
@@ -172,3 +173,8 @@ def test_the_evaluation_of_the_arguments_goes_too_and_boards_without_lines_are_h
         b'Traceback (most recent call last):\n  File "<stdin>", line 1, in <module>\n'
         b"NameError: name 'Point' isn't defined\n"
     )
+
+
+def test_a_task_name_too_long_for_a_frame_is_refused():
+    with pytest.raises(FrameError):
+        call_frame("n" * (MAX_TARGET_BYTES + 1))
