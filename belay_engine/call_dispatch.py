@@ -29,10 +29,18 @@ from .errors import ConnectionLost, PyboardError
 from .minify import minify
 from .output import OutputForwarder
 from .protocol.call_frames import CallReplyReader, FrameError, frame_tail, frame_with_tail, traceback_as_called
+from .protocol.control_bytes import DISPATCH_NUDGE
 from .protocol.framing import ErrorOutput, Finished, Output
 from .protocol.raw_repl import RawRepl, Reply
 from .protocol.records import RecordParser
 from .replies import parse_value
+
+#: Seconds a call may take before it gets `DISPATCH_NUDGE` (see `CallDispatcher._read`).
+NUDGE_AFTER = 1.0
+
+
+class _Answered(Exception):
+    """The call's value record has arrived: stop reading (what else arrived stays queued in the reply)."""
 
 
 @functools.cache
@@ -109,6 +117,8 @@ class CallDispatcher:
             return self._call_by_raw_repl(name, args, kwargs, trusted)
         with session.hold(self) as repl:
             for _attempt in range(2):
+                if self._reply is not None and self._reply.finished:
+                    self._drain()  # its end arrived with the last call's value: it ended after that call
                 if self._reply is None:
                     self._indices = {}
                     self._start(repl, frame_with_tail(self._target(name), tail))
@@ -155,7 +165,12 @@ class CallDispatcher:
         self.starts += 1
 
     def _read(self, repl: RawRepl, trusted: bool) -> tuple[bool, Any]:
-        """Read the call's reply: ``(True, value)``, or ``(False, None)`` for a frame the dispatcher never read.
+        r"""Read the call's reply: ``(True, value)``, or ``(False, None)`` for a frame the dispatcher never read.
+
+        The dispatcher's exchange lasts many calls, so the reading has no deadline of its own (as a call's own
+        exchange, which may run as long as it likes once running). A call that takes longer than `NUDGE_AFTER`
+        gets `DISPATCH_NUDGE`, which ends the dispatcher after it: a task that printed a ``\x04`` makes the
+        exchange's framing hold its value back until the exchange ends.
 
         Raises
         ------
@@ -165,18 +180,41 @@ class CallDispatcher:
         reply = self._reply
         reader = CallReplyReader(self._parser)
         output = OutputForwarder()
-        errors = []
+        errors: list[bytes] = []
+
+        def take(event: Any) -> None:
+            if isinstance(event, Output):
+                for text in reader.feed(event.data):
+                    output.write(text)
+                if reader.result is not None:
+                    raise _Answered
+            elif isinstance(event, ErrorOutput):
+                errors.append(event.data)
+            elif isinstance(event, Finished):
+                output.write(reader.flush())
+
+        nudged = False
         try:
-            while reader.result is None:
-                event = next(reply)
-                if isinstance(event, Output):
-                    for text in reader.feed(event.data):
-                        output.write(text)
-                elif isinstance(event, ErrorOutput):
-                    errors.append(event.data)
-                elif isinstance(event, Finished):
-                    output.write(reader.flush())
-                    break
+            try:
+                if not reply.finish(NUDGE_AFTER, take):
+                    repl.write_to_program(DISPATCH_NUDGE)
+                    nudged = True
+                    reply.finish(None, take)
+            except _Answered:
+                pass
+            if nudged and reader.result is not None:
+                # The dispatcher ends after this call: read its exchange to the end now.
+                self._forget()
+
+                def take_rest(event: Any) -> None:
+                    if isinstance(event, Output):
+                        for text in reader.feed(event.data):
+                            output.write(text)
+
+                if not reply.finish(repl.interrupt_timeout, take_rest):
+                    reply.close()
+                output.write(reader.flush())
+                self._clear_line(repl)
         except ConnectionLost:
             self._forget()
             raise
@@ -220,6 +258,22 @@ class CallDispatcher:
         except BaseException:
             reply.close()
             raise
+        output.write(parser.flush())
+        output.finish()
+
+    def _drain(self) -> None:
+        """Pass on what a dispatcher that has ended printed after the last call, and forget it."""
+        reply, parser = self._reply, self._parser
+        self._forget()
+        output = OutputForwarder()
+
+        def take(event: Any) -> None:
+            if isinstance(event, Output):
+                for item in parser.feed(event.data):
+                    if type(item) is bytes:
+                        output.write(item)
+
+        reply.finish(0, take)  # only what is queued: the reply has ended
         output.write(parser.flush())
         output.finish()
 

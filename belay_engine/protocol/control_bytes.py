@@ -78,3 +78,7 @@ CALL_FRAME_KEYWORDS = b"*"
 #: Ends the idle dispatcher: it reads Ctrl-C as input there (its interrupt character is off between calls), and on
 #: an idle raw-REPL line, should the dispatcher have ended already, Ctrl-C only clears the line.
 DISPATCH_END = CTRL_C
+#: Ends the dispatcher once the running task has returned (it reads the byte as no frame), without interrupting the
+#: task: sent when a call takes long, it frees a value record that a task's printed `CTRL_D` holds back in the reply's
+#: framing, and on an idle raw-REPL line it is cleared again with `CTRL_C`.
+DISPATCH_NUDGE = b"\r"

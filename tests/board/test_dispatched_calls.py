@@ -440,3 +440,59 @@ def test_a_proxy_released_while_the_dispatcher_waits_is_released_at_the_next_cal
     assert add(2, 2) == 4  # the release goes first, by the raw REPL, then the dispatcher starts again
     assert add(3, 3) == 6
     assert device("len(_belay.o)") == 0
+
+
+def test_a_task_printing_ctrl_d_still_returns_its_value_and_output(device, capsys):
+    @device.task
+    def spill(n):
+        import sys
+
+        sys.stdout.write("a\x04b\x04c")
+        return n
+
+    @device.task
+    def fine():
+        return 1
+
+    fine(), fine()
+    assert dispatcher(device).running
+    assert spill(5) == 5  # the framing held the value back until the dispatcher was told to end
+    assert capsys.readouterr().out == "a\x04b\x04c"
+    assert [spill(i) for i in range(3)] == [0, 1, 2]
+    assert capsys.readouterr().out == "a\x04b\x04c" * 3
+    assert device("6 * 7") == 42
+
+
+def test_a_long_call_is_answered_and_the_next_calls_start_the_dispatcher_again(device, add):
+    @device.task
+    def slow(ms):
+        import time
+
+        time.sleep_ms(ms)
+        return ms
+
+    slow(0), slow(0)
+    assert slow(1500) == 1500  # nudged: the dispatcher ends after it
+    assert not dispatcher(device).running
+    assert [slow(0) for _ in range(3)] == [0, 0, 0]
+    assert dispatcher(device).running
+
+
+def test_a_task_raising_after_a_long_run_gives_its_traceback(device):
+    @device.task
+    def late(ms):
+        import time
+
+        time.sleep_ms(ms)
+        raise ValueError("late " * 40)
+
+    @device.task
+    def fine():
+        return 1
+
+    fine(), fine()
+    with pytest.raises(PyboardException) as info:
+        late(1200)
+    assert info.value.exception_name == "ValueError"
+    assert "_belay_D" not in str(info.value)
+    assert device("1 + 1") == 2
