@@ -11,9 +11,10 @@ on one session:
   costs a round trip, so a task call between other exchanges goes by the raw REPL);
 - running while the link is free between calls: the session knows (`Session.set_dispatching`), and the next
   exchange for anything else ends it first (`Session.hold` calls `end`), as it pauses an active stream;
-- ended also by a task's exception (the board's traceback ends its exchange), by a Ctrl-C that stops a call, or
-  by a Ctrl-C reaching it idle, which it reads as its end; the host finds that out at the next frame (the reply
-  ends without the value) and sends the call again through a new start.
+- ended also by a task's exception (the board's traceback ends its exchange), by a Ctrl-C that stops a call, by
+  a Ctrl-C reaching it idle, which it reads as its end (the host finds that out at the next frame: the reply
+  ends without the value, and the call goes again through a new start), and after a call that took longer than
+  `NUDGE_AFTER`, which gets the nudge byte (see `CallDispatcher._read`).
 
 Printed output, tracebacks, interrupts and replay behave as for a call by the raw REPL.
 """

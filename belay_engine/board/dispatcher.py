@@ -3,8 +3,8 @@
 # A frame is "\x1d" + target + ("," + arguments) + "\n" (see protocol/call_frames.py): the target is a task's
 # index in `T`, or its name, which takes the next index; a "*" after it says the last argument is the keyword
 # dict; the arguments are literals, evaluated as a tuple. Any other first byte ends the dispatcher (the host
-# sends Ctrl-C, which the board reads as input while the interrupt character is off between calls; a host that
-# enters the raw REPL anew sends "\r" first). The first frame comes with the code that starts the dispatcher and
+# sends Ctrl-C, which the board reads as input while the interrupt character is off between calls, or "\r" during
+# a long call, read once the task has returned; a host that enters the raw REPL anew sends "\r" first). The first frame comes with the code that starts the dispatcher and
 # is read, as the REPL runs any code, with Ctrl-C armed; from then on Ctrl-C interrupts only a running task, so a
 # Ctrl-C never cuts a frame or a record. An exception (a Ctrl-C's KeyboardInterrupt too) ends the dispatcher with
 # the board's own traceback; the host takes this function's frame out of it. The value goes back as the usual
