@@ -201,3 +201,14 @@ def move_into_place(moves: Sequence[tuple[str, str, int]]) -> str:
         "finally:\n"
         " del _belay_moves\n"
     )
+
+
+# -- the resident call dispatcher (board/dispatcher.py) -------------------------------------------------------------
+
+
+def dispatcher_start() -> str:
+    """Board code running the call dispatcher (installed from board/dispatcher.py), which then reads call frames.
+
+    The first frame follows the code on stdin; the dispatcher reads frames until a byte that starts none.
+    """
+    return "_belay.D()"

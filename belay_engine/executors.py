@@ -8,6 +8,7 @@ from typing import Any, Callable, Optional
 
 from . import board_calls
 from .board_values import call_source, encode
+from .call_dispatch import call_task
 from .errors import FeatureUnavailableError, NoMatchingExecuterError, PyboardException, SpecialFunctionNameError
 from .minify import minify as minify_code
 from .source import getsource, yield_value_is_used
@@ -190,6 +191,9 @@ class TaskExecutor(Executor):
 
         @functools.wraps(f)
         def call(*args: Any, **kwargs: Any) -> Any:
+            if not (return_time or record):
+                # The usual call: a frame to the board's resident dispatcher where that pays (call_dispatch.py).
+                return call_task(device, name, args, kwargs, trusted)
             if return_time:
                 clock.ensure_synced()
                 code = clock.timed_call(call_source(name, args, kwargs))

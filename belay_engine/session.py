@@ -86,6 +86,10 @@ class Session:
         self._abandoned: list[Callable[[], None]] = []
         self._pending_releases: list[Union[int, str]] = []
         self._stream_count = 0
+        #: Counts the exchanges held (`hold`): a task call that finds none since the last one starts the dispatcher.
+        self.exchanges = 0
+        self._call_dispatcher: Any = None  # the CallDispatcher of this session, made on the first task call
+        self._dispatching: Any = None  # that dispatcher while it runs on the board
 
     @classmethod
     def connect(
@@ -176,6 +180,11 @@ class Session:
                     "the link to the board is closed (closed or lost); call reconnect() or make a new Device"
                 )
             try:
+                self.exchanges += 1
+                dispatching = self._dispatching
+                if dispatching is not None and (dispatching is not stream or self._abandoned or self._pending_releases):
+                    self._dispatching = None
+                    dispatching.end(self.repl)  # first: the board reads nothing else while it waits for frames
                 while self._abandoned:
                     self._abandoned.pop()()
                 active = self.active_stream
@@ -199,13 +208,43 @@ class Session:
             yield None
             return
         try:
-            yield None if self.closed else self.repl
+            yield None if self.closed or self._dispatching is not None else self.repl
         finally:
             self._lock.release()
 
     def abandon(self, clean_up: Callable[[], None]) -> None:
         """Run `clean_up` with the link held, at the start of the next exchange."""
         self._abandoned.append(clean_up)
+
+    # -- the resident call dispatcher ----------------------------------------------------------------
+
+    def call_dispatcher(self) -> Any:
+        """The session's `CallDispatcher`, which sends registered task calls as call frames where that pays."""
+        if self._call_dispatcher is None:
+            from .call_dispatch import CallDispatcher  # it builds on this module
+
+            self._call_dispatcher = CallDispatcher(self)
+        return self._call_dispatcher
+
+    def set_dispatching(self, dispatcher: Any) -> None:
+        """Record that `dispatcher` runs on the board: the next exchange held for anything else ends it first."""
+        self._dispatching = dispatcher
+
+    def clear_dispatching(self) -> None:
+        """The call dispatcher does not run on the board any more."""
+        self._dispatching = None
+
+    def _end_dispatching_for_close(self) -> None:
+        # Closing leaves the raw REPL with Ctrl-B, which a waiting dispatcher would read as its end instead.
+        dispatching = self._dispatching
+        if dispatching is None or not self._lock.acquire(blocking=False):
+            return
+        try:
+            self._dispatching = None
+            with contextlib.suppress(PyboardError, ConnectionLost, OSError):
+                dispatching.end(self.repl)
+        finally:
+            self._lock.release()
 
     def interrupt(self) -> None:
         """Send Ctrl-C to the code running on the board, from any thread."""
@@ -292,11 +331,13 @@ class Session:
         self.generation += 1
         self._pending_releases.clear()
         self._active_stream = None
+        self._dispatching = None
 
     def close(self) -> None:
         """Leave the raw REPL and close the transport; later exchanges raise `ConnectionLost`."""
         if self.closed:
             return
+        self._end_dispatching_for_close()
         self.closed = True
         self._active_stream = None
         with contextlib.suppress(PyboardError, ConnectionLost, OSError):

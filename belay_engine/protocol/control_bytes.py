@@ -72,3 +72,19 @@ NUMBERS = b"N"[0]
 NUMBER_SEPARATOR = b","
 #: Record kinds of board code's display calls (board/display.py): show an object, replace a display, clear.
 DISPLAY, UPDATE_DISPLAY, CLEAR_OUTPUT = b"D"[0], b"U"[0], b"C"[0]
+
+# -- the resident call dispatcher (board/dispatcher.py, protocol/call_frames.py) ----------------------------------
+
+#: Starts a call frame the host writes to the board's resident dispatcher: ``\x1d<target>[,<arguments>]\n``.
+CALL_FRAME_START = b"\x1d"
+#: Ends a call frame (the board reads the frame as one line).
+CALL_FRAME_END = b"\n"
+#: Marks a call frame's target whose last argument is the dict of keyword arguments.
+CALL_FRAME_KEYWORDS = b"*"
+#: Ends the idle dispatcher: it reads Ctrl-C as input there (its interrupt character is off between calls), and on
+#: an idle raw-REPL line, should the dispatcher have ended already, Ctrl-C only clears the line.
+DISPATCH_END = CTRL_C
+#: Ends the dispatcher once the running task has returned (it reads the byte as no frame), without interrupting the
+#: task: sent when a call takes long, it frees a value record that a task's printed `CTRL_D` holds back in the reply's
+#: framing, and on an idle raw-REPL line it is cleared again with `CTRL_C`.
+DISPATCH_NUDGE = b"\r"
