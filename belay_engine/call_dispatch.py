@@ -185,8 +185,7 @@ class CallDispatcher:
 
         def take(event: Any) -> None:
             if isinstance(event, Output):
-                for text in reader.feed(event.data):
-                    output.write(text)
+                _pass_on(reader.feed(event.data), output)
                 if reader.result is not None:
                     raise _Answered
             elif isinstance(event, ErrorOutput):
@@ -209,8 +208,7 @@ class CallDispatcher:
 
                 def take_rest(event: Any) -> None:
                     if isinstance(event, Output):
-                        for text in reader.feed(event.data):
-                            output.write(text)
+                        _pass_on(reader.feed(event.data), output)
 
                 if not reply.finish(repl.interrupt_timeout, take_rest):
                     reply.close()
@@ -246,9 +244,7 @@ class CallDispatcher:
 
         def take(event: Any) -> None:
             if isinstance(event, Output):
-                for item in parser.feed(event.data):
-                    if type(item) is bytes:
-                        output.write(item)
+                _pass_on(parser.feed(event.data), output)
 
         try:
             repl.interrupt()  # DISPATCH_END: read as input by the waiting dispatcher
@@ -270,9 +266,7 @@ class CallDispatcher:
 
         def take(event: Any) -> None:
             if isinstance(event, Output):
-                for item in parser.feed(event.data):
-                    if type(item) is bytes:
-                        output.write(item)
+                _pass_on(parser.feed(event.data), output)
 
         reply.finish(0, take)  # only what is queued: the reply has ended
         output.write(parser.flush())
@@ -299,3 +293,12 @@ class CallDispatcher:
     def _forget(self) -> None:
         self._reply = None
         self._session.clear_dispatching()
+
+
+def _pass_on(items: list, output: OutputForwarder) -> None:
+    """Printed text to the output, and records other than the call's value (display calls) to its handler."""
+    for item in items:
+        if type(item) is bytes:
+            output.write(item)
+        else:
+            output.record(*item)

@@ -152,15 +152,15 @@ class CallReplyReader:
         #: The value record's payload (the repr of what the task returned), once it has arrived.
         self.result: Optional[bytes] = None
 
-    def feed(self, data: bytes) -> list[bytes]:
-        """Take stdout bytes; return the printed text among them, in order."""
-        printed = []
+    def feed(self, data: bytes) -> list:
+        """Take stdout bytes; return the printed text (bytes) and other records (display calls) among them, in order."""
+        passed_on = []
         for item in self._parser.feed(data):
-            if type(item) is bytes:
-                printed.append(item)
-            elif item[0] == RESULT and self.result is None:
+            if type(item) is not bytes and item[0] == RESULT and self.result is None:
                 self.result = item[1]
-        return printed
+            else:
+                passed_on.append(item)
+        return passed_on
 
     def flush(self) -> bytes:
         """At the end of the dispatcher's run: bytes held back that were no record after all."""

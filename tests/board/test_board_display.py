@@ -26,6 +26,20 @@ def test_without_a_front_end_a_task_s_displays_print_their_text_in_order(device,
     assert capsys.readouterr().out == "level:\n3\n4\n'done'\n"  # an update prints the new text; clear nothing
 
 
+def test_displays_of_a_task_called_again_and_again_arrive_every_time(device, monkeypatch):
+    # Repeated calls go through the board's resident call dispatcher: its replies carry the displays too.
+    shown = []
+    monkeypatch.setattr(displays, "_handler", shown.append)
+
+    @device.task
+    def gauge(level):
+        display(level, display_id="g")
+        return level
+
+    assert [gauge(level) for level in range(5)] == list(range(5))
+    assert [(item.kind, item.data["text/plain"]) for item in shown] == [(DISPLAY_DATA, str(n)) for n in range(5)]
+
+
 def test_a_handler_given_to_the_run_gets_the_displays_between_the_printed_text(device):
     shown = []
 
