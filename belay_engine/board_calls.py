@@ -99,6 +99,51 @@ def install_helpers(parts: Sequence[str], nonce: str, file: str) -> str:
     )
 
 
+def load_helper_module(path: str, nonce: str, version: str) -> str:
+    """Board code installing the helpers from their kept file `path` (board/helper_module.py) under `nonce`.
+
+    It reports the board's facts as `install_helpers` does, or nothing when the file is missing, unreadable,
+    another engine's (not `version`) or damaged: the host then installs them itself. One short line, the whole
+    of a connect's install when the file is there.
+    """
+    return (
+        f"try:exec(open({encode(path)}).read());_belay_load({encode(nonce)},{encode(version)})\n"
+        "except Exception:pass\n"
+    )
+
+
+def run_kept_source(path: str) -> str:
+    """Board code running the board source kept in the file `path` (a startup), in the REPL's globals."""
+    return f"exec(open({encode(path)}).read())"
+
+
+def prepare_helper_module(folder: str, helpers_path: str) -> str:
+    """Board code making `folder` and removing the kept helpers' file `helpers_path`, before new files go in.
+
+    Opening a file for writing raises OSError where the board cannot write files (a read-only filesystem, as
+    CircuitPython's while its USB drive is mounted): found out before any file's bytes are sent.
+    """
+    return (
+        f"import os\ntry:os.mkdir({encode(folder)})\nexcept OSError:pass\n"
+        f"open({encode(helpers_path)},'wb').close()\nos.remove({encode(helpers_path)})\n"
+    )
+
+
+def write_helper_module(files: Sequence[tuple[str, bytes]]) -> str:
+    """Board code writing `files` (``(path, content)``) in order; the helpers' file goes last.
+
+    `prepare_helper_module` removed the helpers' file, so a connect finds it only once every file before it is
+    complete; a helpers' file cut short by a lost link does not compile, or fails its digest, and is written
+    again. (No rename into place: the unix port's VfsPosix renames wrongly.)
+    """
+    entries = ",".join(f"({encode(path)},{encode(content)})" for path, content in files)
+    return (
+        f"for _belay_p,_belay_c in ({entries}):\n"
+        " _belay_f=open(_belay_p,'wb')\n _belay_f.write(_belay_c)\n _belay_f.close()\n"
+        "del _belay_p,_belay_c,_belay_f\n"
+    )
+
+
 # -- streams ------------------------------------------------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from typing import Any, Callable, Optional, TextIO, Union
 
 from . import board_calls
-from .board_code import helper_parts
+from .board_code import MODULE_FOLDER, HelperModule, helper_module, helper_parts
 from .errors import (
     AuthenticationError,
     BoardTimeoutError,
@@ -86,6 +86,10 @@ class Session:
         self._pending_releases: list[Union[int, str]] = []
         self._stream_count = 0
 
+    #: Whether the board keeps the engine's helpers as files (board_code.helper_module), so the kept startups
+    #: can be run from there too. Set by `install_helpers`.
+    helpers_kept = False
+
     @classmethod
     def connect(
         cls,
@@ -126,9 +130,34 @@ class Session:
         return session
 
     def install_helpers(self) -> None:
-        """Install the engine's board helpers (again, after a reset) and take the board facts they report."""
-        *facts, self.compiles = self.run(board_calls.install_helpers(helper_parts(), self.nonce, ENGINE_FILE))
+        """Install the engine's board helpers (again, after a reset) and take the board facts they report.
+
+        From the copy the board keeps (board_code.helper_module) where it is there and current: one short line.
+        Where it is missing, another engine's or damaged, the host writes it and loads it; where the board
+        cannot write files (or the written copy does not load) the host sends the helpers themselves.
+        """
+        module = helper_module()
+        load = board_calls.load_helper_module(module.helpers_path, self.nonce, module.version)
+        reply = self.run(load)
+        if reply is NO_RESULT and self._write_helpers(module):
+            reply = self.run(load)
+        self.helpers_kept = reply is not NO_RESULT
+        if not self.helpers_kept:
+            reply = self.run(board_calls.install_helpers(helper_parts(), self.nonce, ENGINE_FILE))
+        *facts, self.compiles = reply
         self.implementation = Implementation.from_board_reply(tuple(facts))
+
+    def _write_helpers(self, module: HelperModule) -> bool:
+        """Write the kept helpers' files to the board; False where the board cannot write them."""
+        try:
+            self.run(board_calls.prepare_helper_module(MODULE_FOLDER, module.helpers_path))
+        except PyboardException:
+            return False  # a read-only filesystem, or none: found out before any file's bytes went
+        try:
+            self.run(board_calls.write_helper_module(module.files))
+        except PyboardException:
+            return False  # the filesystem is full, say; the helpers' file is then missing or fails its digest
+        return True
 
     # -- the link -------------------------------------------------------------------------------------
 
