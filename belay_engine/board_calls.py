@@ -9,6 +9,7 @@ A value the board reports comes back as a record (``R`` value, ``P`` proxy, ``Y`
 see board/helpers.py), which `RecordParser` reads.
 """
 
+import base64
 from collections.abc import Iterable, Sequence
 from typing import Any, Optional
 
@@ -112,6 +113,11 @@ def load_helper_module(path: str, nonce: str, version: str) -> str:
     )
 
 
+def mpy_version_probe() -> str:
+    """Board code printing the implementation's name and its ``_mpy`` (0 where it has none), before any helper."""
+    return "import sys\nprint(sys.implementation.name,getattr(sys.implementation,'_mpy',0))"
+
+
 def run_kept_source(path: str) -> str:
     """Board code running the board source kept in the file `path` (a startup), in the REPL's globals."""
     return f"exec(open({encode(path)}).read())"
@@ -134,14 +140,24 @@ def write_helper_module(files: Sequence[tuple[str, bytes]]) -> str:
 
     `prepare_helper_module` removed the helpers' file, so a connect finds it only once every file before it is
     complete; a helpers' file cut short by a lost link does not compile, or fails its digest, and is written
-    again. (No rename into place: the unix port's VfsPosix renames wrongly.)
+    again. (No rename into place: the unix port's VfsPosix renames wrongly.) Text goes as a bytes literal,
+    binary (.mpy) in base64, a third of its size where a literal would take up to four bytes for one.
     """
-    entries = ",".join(f"({encode(path)},{encode(content)})" for path, content in files)
+    entries = [_file_bytes(content) for _path, content in files]
+    decodes = any(entry.startswith("_belay_b(") for entry in entries)
+    listed = ",".join(f"({encode(path)},{entry})" for (path, _content), entry in zip(files, entries))
     return (
-        f"for _belay_p,_belay_c in ({entries}):\n"
-        " _belay_f=open(_belay_p,'wb')\n _belay_f.write(_belay_c)\n _belay_f.close()\n"
-        "del _belay_p,_belay_c,_belay_f\n"
+        "from binascii import a2b_base64 as _belay_b\n" if decodes else ""
+    ) + f"for _belay_p,_belay_c in ({listed}):\n" " _belay_f=open(_belay_p,'wb')\n _belay_f.write(_belay_c)\n _belay_f.close()\n" + (
+        "del _belay_p,_belay_c,_belay_f,_belay_b\n" if decodes else "del _belay_p,_belay_c,_belay_f\n"
     )
+
+
+def _file_bytes(content: bytes) -> str:
+    literal = encode(content)
+    if len(literal) <= len(content) * 4 // 3 + 16:
+        return literal
+    return f"_belay_b({encode(base64.b64encode(content).decode())})"
 
 
 # -- streams ------------------------------------------------------------------------------------------------

@@ -10,7 +10,16 @@ from contextlib import contextmanager
 from typing import Any, Callable, Optional, TextIO, Union
 
 from . import board_calls
-from .board_code import MODULE_FOLDER, HelperModule, helper_module, helper_parts
+from .board_code import (
+    HELPER_MODULE_FILE,
+    MODULE_FOLDER,
+    HelperModule,
+    compiled_helpers,
+    find_mpy_cross,
+    helper_module,
+    helper_parts,
+    version,
+)
 from .errors import (
     AuthenticationError,
     BoardTimeoutError,
@@ -132,31 +141,57 @@ class Session:
     def install_helpers(self) -> None:
         """Install the engine's board helpers (again, after a reset) and take the board facts they report.
 
-        From the copy the board keeps (board_code.helper_module) where it is there and current: one short line.
-        Where it is missing, another engine's or damaged, the host writes it and loads it; where the board
-        cannot write files (or the written copy does not load) the host sends the helpers themselves.
+        From the files the board keeps (board_code.helper_module) where they are there and current: one short
+        line. Where they are missing, another engine's or damaged, the host writes them (the helpers compiled
+        to .mpy where an mpy-cross on the host writes the .mpy version the board loads) and loads them; where
+        the board cannot write files, or the files do not load, the host sends the helpers' source.
         """
-        module = helper_module()
-        load = board_calls.load_helper_module(module.helpers_path, self.nonce, module.version)
+        load = board_calls.load_helper_module(f"{MODULE_FOLDER}/{HELPER_MODULE_FILE}", self.nonce, version())
         reply = self.run(load)
-        if reply is NO_RESULT and self._write_helpers(module):
-            reply = self.run(load)
+        if reply is NO_RESULT and self._can_write_files():
+            # The .mpy where the board may take it, else (or where it did not load) the source.
+            compiled = self._compiled_helpers()
+            for module in ([helper_module(compiled)] if compiled else []) + [helper_module()]:
+                if self._write_helpers(module):
+                    reply = self.run(load)
+                    if reply is not NO_RESULT:
+                        break
         self.helpers_kept = reply is not NO_RESULT
         if not self.helpers_kept:
             reply = self.run(board_calls.install_helpers(helper_parts(), self.nonce, ENGINE_FILE))
         *facts, self.compiles = reply
         self.implementation = Implementation.from_board_reply(tuple(facts))
 
-    def _write_helpers(self, module: HelperModule) -> bool:
-        """Write the kept helpers' files to the board; False where the board cannot write them."""
+    def _compiled_helpers(self) -> Optional[bytes]:
+        """The helpers as .mpy for this board, where it loads .mpy and the host has an mpy-cross for it."""
+        binary = find_mpy_cross()
+        if binary is None:
+            return None
+        with self.hold() as repl:
+            stdout, _ = repl.exec(board_calls.mpy_version_probe().encode())
+        name, _, mpy = stdout.decode(errors="replace").strip().partition(" ")
+        if name != "micropython" or not mpy.isdigit() or not int(mpy):
+            return None  # CircuitPython's .mpy files are its own; a board without _mpy loads none
+        return compiled_helpers(binary, int(mpy) & 0xFF)
+
+    def _can_write_files(self) -> bool:
+        """Make the kept helpers' folder and remove their file; False where the board cannot write files.
+
+        Found out before any file's bytes are sent: a read-only filesystem (CircuitPython's while its USB drive
+        is mounted) or none.
+        """
         try:
-            self.run(board_calls.prepare_helper_module(MODULE_FOLDER, module.helpers_path))
+            self.run(board_calls.prepare_helper_module(MODULE_FOLDER, f"{MODULE_FOLDER}/{HELPER_MODULE_FILE}"))
         except PyboardException:
-            return False  # a read-only filesystem, or none: found out before any file's bytes went
+            return False
+        return True
+
+    def _write_helpers(self, module: HelperModule) -> bool:
+        """Write the kept helpers' files to the board; False where that failed (its filesystem is full, say)."""
         try:
             self.run(board_calls.write_helper_module(module.files))
         except PyboardException:
-            return False  # the filesystem is full, say; the helpers' file is then missing or fails its digest
+            return False  # the helpers' file is then missing, or cut short and fails its digest
         return True
 
     # -- the link -------------------------------------------------------------------------------------
