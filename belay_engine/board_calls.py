@@ -146,10 +146,13 @@ def write_helper_module(files: Sequence[tuple[str, bytes]]) -> str:
     entries = [_file_bytes(content) for _path, content in files]
     decodes = any(entry.startswith("_belay_b(") for entry in entries)
     listed = ",".join(f"({encode(path)},{entry})" for (path, _content), entry in zip(files, entries))
+    start = "from binascii import a2b_base64 as _belay_b\n" if decodes else ""
+    loop = (
+        f"for _belay_p,_belay_c in ({listed}):\n"
+        " _belay_f=open(_belay_p,'wb')\n _belay_f.write(_belay_c)\n _belay_f.close()\n"
+    )
     return (
-        "from binascii import a2b_base64 as _belay_b\n" if decodes else ""
-    ) + f"for _belay_p,_belay_c in ({listed}):\n" " _belay_f=open(_belay_p,'wb')\n _belay_f.write(_belay_c)\n _belay_f.close()\n" + (
-        "del _belay_p,_belay_c,_belay_f,_belay_b\n" if decodes else "del _belay_p,_belay_c,_belay_f\n"
+        start + loop + ("del _belay_p,_belay_c,_belay_f,_belay_b\n" if decodes else "del _belay_p,_belay_c,_belay_f\n")
     )
 
 
