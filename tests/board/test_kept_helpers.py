@@ -4,12 +4,13 @@ import pytest
 
 import belay_engine.device as device_module
 import belay_engine.session as session_module
-from belay_engine import Device, board_calls
+from belay_engine import Device, PyboardException, board_calls
 from belay_engine.board_code import MODULE_FOLDER, compiled_helpers, find_mpy_cross, helper_module, kept_source_path
 from belay_engine.protocol.control_bytes import CTRL_D
 from belay_engine.protocol.raw_repl import RawRepl
 from belay_engine.session import Session
 from belay_engine.source_map import SourceMap
+from belay_engine.tracebacks import ENGINE_FILE
 from belay_engine.virtual.transport import VirtualBoardTransport
 
 
@@ -208,3 +209,22 @@ def test_the_helpers_hold_at_most_4_kib_of_heap(device, kept):
     assert before - after <= 4096
     # Nothing of the loader stays behind in the REPL's globals.
     assert device("[n for n in globals() if n.startswith('_belay') and n != '_belay']") == []
+
+
+def test_engine_frames_still_name_the_engine_file(board_root, kept):
+    with Device(f"virtual:{board_root}"):
+        pass
+    with Device(f"virtual:{board_root}") as device:
+        device("class Unshowable:\n def __repr__(self):\n  raise ValueError('no repr')\n")
+        with pytest.raises(PyboardException) as info:
+            device("Unshowable()")  # its repr is taken by the helpers (_belay.r)
+        assert f'File "{ENGINE_FILE}"' in str(info.value)
+        assert "ValueError: no repr" in str(info.value)
+
+        @device.task
+        def fails():
+            return 1 / 0
+
+        with pytest.raises(PyboardException) as info:
+            fails()
+        assert ENGINE_FILE not in str(info.value)  # the runner's frames are the engine's plumbing, not shown
