@@ -103,14 +103,11 @@ def install_helpers(parts: Sequence[str], nonce: str, file: str) -> str:
 def load_helper_module(path: str, nonce: str, version: str) -> str:
     """Board code installing the helpers from their kept file `path` (board/helper_module.py) under `nonce`.
 
-    It reports the board's facts as `install_helpers` does, or nothing when the file is missing, unreadable,
-    another engine's (not `version`) or damaged: the host then installs them itself. One short line, the whole
-    of a connect's install when the file is there.
+    It reports the board's facts as `install_helpers` does; nothing when the file is another engine's (not
+    `version`) or damaged, and an exception when it is missing or unreadable: the host then writes the files
+    again. One short line, the whole of a connect's install when the files are there.
     """
-    return (
-        f"try:exec(open({encode(path)}).read());_belay_load({encode(nonce)},{encode(version)})\n"
-        "except Exception:pass\n"
-    )
+    return f"exec(open({encode(path)}).read());_belay_load({encode(nonce)},{encode(version)})"
 
 
 def mpy_version_probe() -> str:

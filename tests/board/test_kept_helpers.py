@@ -70,7 +70,7 @@ def test_a_fresh_board_gets_the_files_and_the_next_connect_only_loads_them(board
     startup = board_calls.run_kept_source(kept_source_path("startup_micropython"))
     # Enter the raw REPL, soft reset, one line for the helpers and one for the startup: nothing else.
     assert connect == [b"\r\x03\x03\x01", CTRL_D, load.encode() + CTRL_D, startup.encode() + CTRL_D]
-    assert len(load) < 110
+    assert len(load) < 80
     assert len(startup) < 60
 
 
