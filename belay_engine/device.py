@@ -5,12 +5,13 @@ from typing import Any, Optional
 
 from attrs import evolve
 
+from . import board_calls
 from .board_clock import BoardClock
-from .board_code import board_source
+from .board_code import board_source, kept_source_path
 from .device_clock import ClockMethods
 from .device_files import FileMethods
 from .device_meta import DeviceMeta, bind_decorated_methods, mark_setup, mark_task, mark_teardown, mark_thread
-from .errors import ConnectionLost, MaxHistoryLengthError
+from .errors import ConnectionLost, MaxHistoryLengthError, PyboardException
 from .evaluate import EvaluationMethods
 from .executors import SetupExecutor, TaskExecutor, TeardownExecutor, ThreadExecutor, sorted_by_definition
 from .history import History
@@ -164,6 +165,12 @@ class Device(EvaluationMethods, FileMethods, ClockMethods, metaclass=DeviceMeta)
     def _run_startup(self) -> None:
         if self._startup is None:
             name = "startup_circuitpython" if self.implementation.name == "circuitpython" else "startup_micropython"
+            if self.session.helpers_kept:
+                try:
+                    self.session.run(board_calls.run_kept_source(kept_source_path(name)))
+                    return
+                except PyboardException:
+                    pass  # the kept copy is missing or damaged: the source runs as it is
             self.session.run(board_source(name))
         elif self._startup:
             self(self._startup, record=False)

@@ -27,7 +27,8 @@ class FileMethods:
             Board folder to sync into; must start with ``/``.
         keep : str, list of str, or bool, optional
             Board paths (gitignore-style, relative to `dst`) never deleted. Default at ``/``: ``boot.py``,
-            ``webrepl_cfg.py`` and ``lib``; elsewhere nothing. ``True`` deletes nothing.
+            ``webrepl_cfg.py``, ``lib`` and ``.belay`` (the engine's kept helpers); elsewhere nothing. ``True``
+            deletes nothing.
         ignore : str or list of str, optional
             Local paths (gitignore-style, relative to `folder`) not synced, on top of VCS folders, caches and
             the patterns of a ``.belayignore`` file.

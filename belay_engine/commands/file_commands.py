@@ -36,8 +36,8 @@ def sync(
     """Make a board folder match a host folder, sending only files whose hash differs.
 
     Board files under the destination that are not in the host folder are deleted, except kept ones (by
-    default at the root: boot.py, webrepl_cfg.py and lib). Each file is written to a temporary name and
-    renamed into place, so an interrupted sync leaves no half-written file.
+    default at the root: boot.py, webrepl_cfg.py, lib and .belay, the engine's kept helpers). Each file is
+    written to a temporary name and renamed into place, so an interrupted sync leaves no half-written file.
 
     Parameters
     ----------

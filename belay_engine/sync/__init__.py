@@ -24,7 +24,9 @@ from .hashing import content_hash, fnv1a32
 from .plan import RemoteEntry, SyncPlan, make_plan
 from .wire import send_file
 
-DEFAULT_KEEP_AT_ROOT = ["boot.py", "webrepl_cfg.py", "lib"]
+#: Kept by a sync to ``/`` unless `keep` says otherwise; ``.belay`` holds the engine's kept helpers
+#: (board_code.MODULE_FOLDER), written again by the next connect where a sync deleted them.
+DEFAULT_KEEP_AT_ROOT = ["boot.py", "webrepl_cfg.py", "lib", ".belay"]
 
 
 def _keep_list(keep: Union[str, list, tuple, bool, None], dst: str) -> Optional[list[str]]:

@@ -1,11 +1,16 @@
 import random
+import shutil
 
 import pytest
 
 from belay_engine import Device
+from belay_engine.board_code import MODULE_FOLDER
 from belay_engine.minify import minify
 
 from .boards import kill_boards
+
+#: The board folder where the engine keeps its helpers (written at connect).
+KEPT_HELPERS = MODULE_FOLDER.strip("/")
 
 
 def make_tree(folder, files):
@@ -16,10 +21,12 @@ def make_tree(folder, files):
 
 
 def board_tree(root):
-    """Every file under the board root, relative path → bytes, and every folder."""
+    """Every file under the board root, relative path → bytes, and every folder; not the engine's kept helpers."""
     files, folders = {}, set()
     for path in root.rglob("*"):
         relative = path.relative_to(root).as_posix()
+        if relative.split("/")[0] == KEPT_HELPERS:
+            continue
         if path.is_dir():
             folders.add(relative)
         else:
@@ -43,6 +50,8 @@ def synced(board_root, tmp_path):
     source = tmp_path / "project"
     source.mkdir()
     with Device(f"virtual:{board_root}") as device:
+        # The board root as the tests expect it: empty. The helpers are installed; the next connect keeps them again.
+        shutil.rmtree(board_root / KEPT_HELPERS, ignore_errors=True)
         yield device, source, board_root
 
 

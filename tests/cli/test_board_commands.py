@@ -51,7 +51,8 @@ def test_sync_ls_cat_and_the_port_given_first(root, tmp_path):
     assert "0 sent" in ignored.stderr
 
     listed = belay("ls", port)
-    assert (listed.returncode, listed.stdout.split()) == (0, ["app/", "lib/", "main.py"])
+    # .belay: the engine's helpers, kept on the board since the first connect (and kept by the sync to /).
+    assert (listed.returncode, listed.stdout.split()) == (0, [".belay/", "app/", "lib/", "main.py"])
     assert belay("ls", port, "/lib").stdout.split() == ["util.py"]
     shown = belay("cat", port, "/main.py")
     assert (shown.returncode, shown.stdout) == (0, "print('main')\n")
@@ -158,7 +159,7 @@ def test_the_port_falls_back_to_belay_device(root):
     (root / "hello.txt").write_text("hi")
     env = belay_env(BELAY_DEVICE=f"virtual:{root}")
     listed = belay("ls", env=env)
-    assert (listed.returncode, listed.stdout.split()) == (0, ["hello.txt"])
+    assert (listed.returncode, listed.stdout.split()) == (0, [".belay/", "hello.txt"])  # .belay: the kept helpers
     shown = belay("cat", "/hello.txt", env=env)  # one argument that is not a port: the path
     assert (shown.returncode, shown.stdout) == (0, "hi")
     exec_ = belay("exec", "open('/hello.txt').read()", env=env)

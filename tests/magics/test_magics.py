@@ -247,6 +247,7 @@ def test_file_magics_list_print_copy_and_remove(ip, tmp_path, capsys):
     assert not (ip.board_root / "notes.txt").exists()
     assert capsys.readouterr().out.splitlines() == [
         f"{local} -> /notes.txt (12 bytes)",
+        ".belay/",  # the engine's helpers, kept on the board since the connect
         "            notes.txt",  # the unix port gives no sizes in ilistdir
         "board notes",
         f"/notes.txt -> {back} (12 bytes)",
