@@ -192,3 +192,9 @@ def compiled_helpers(binary: str, mpy_version: int) -> Optional[bytes]:
             return None
         mpy = output.read_bytes()
     return mpy if mpy[:1] == b"M" and len(mpy) > 1 and mpy[1] == mpy_version else None
+
+
+def forget_cached() -> None:
+    """Drop what was built from the helper parts (after changing `HELPER_PARTS`: tests do)."""
+    for cached in (helper_parts, _kept_texts, helper_module, compiled_helpers):
+        cached.cache_clear()

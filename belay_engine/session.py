@@ -10,16 +10,6 @@ from contextlib import contextmanager
 from typing import Any, Callable, Optional, TextIO, Union
 
 from . import board_calls
-from .board_code import (
-    HELPER_MODULE_FILE,
-    MODULE_FOLDER,
-    HelperModule,
-    compiled_helpers,
-    find_mpy_cross,
-    helper_module,
-    helper_parts,
-    version,
-)
 from .displays import DisplayHandler
 from .errors import (
     AuthenticationError,
@@ -31,6 +21,7 @@ from .errors import (
     PyboardException,
 )
 from .fair_lock import FairLock
+from .helper_install import install_helpers
 from .implementation import Implementation
 from .output import OutputForwarder
 from .protocol.control_bytes import PROXY, RESULT, YIELDED
@@ -40,7 +31,7 @@ from .protocol.records import RecordParser
 from .proxy import ProxyReference
 from .replies import NO_RESULT, parse_value
 from .source_map import SourceMap
-from .tracebacks import ENGINE_FILE, SourceLocation
+from .tracebacks import SourceLocation
 from .transports.base import Transport
 
 _NONCE_ALPHABET = string.ascii_letters + string.digits
@@ -146,65 +137,12 @@ class Session:
     def install_helpers(self) -> None:
         """Install the engine's board helpers (again, after a reset) and take the board facts they report.
 
-        From the files the board keeps (board_code.helper_module) where they are there and current: one short
-        line. Where they are missing, another engine's or damaged, the host writes them (the helpers compiled
-        to .mpy where an mpy-cross on the host writes the .mpy version the board loads) and loads them; where
-        the board cannot write files, or the files do not load, the host sends the helpers' source.
+        From the files the board keeps where they are current, else written first, else sent as source: see
+        `helper_install.install_helpers`.
         """
-        load = board_calls.load_helper_module(f"{MODULE_FOLDER}/{HELPER_MODULE_FILE}", self.nonce, version())
-        reply = self._load_helpers(load)
-        if reply is NO_RESULT and self._can_write_files():
-            # The .mpy where the board may take it, else (or where it did not load) the source.
-            compiled = self._compiled_helpers()
-            for module in ([helper_module(compiled)] if compiled else []) + [helper_module()]:
-                if self._write_helpers(module):
-                    reply = self._load_helpers(load)
-                    if reply is not NO_RESULT:
-                        break
-        self.helpers_kept = reply is not NO_RESULT
-        if not self.helpers_kept:
-            reply = self.run(board_calls.install_helpers(helper_parts(), self.nonce, ENGINE_FILE))
+        reply, self.helpers_kept = install_helpers(self)
         *facts, self.compiles = reply
         self.implementation = Implementation.from_board_reply(tuple(facts))
-
-    def _load_helpers(self, load: str) -> Any:
-        """Run the `load` line: the board's facts, or NO_RESULT where the kept files are missing or not current."""
-        try:
-            return self.run(load)
-        except PyboardException:
-            return NO_RESULT  # no such file (or a damaged one raised): written again, else the source is sent
-
-    def _compiled_helpers(self) -> Optional[bytes]:
-        """The helpers as .mpy for this board, where it loads .mpy and the host has an mpy-cross for it."""
-        binary = find_mpy_cross()
-        if binary is None:
-            return None
-        with self.hold() as repl:
-            stdout, _ = repl.exec(board_calls.mpy_version_probe().encode())
-        name, _, mpy = stdout.decode(errors="replace").strip().partition(" ")
-        if name != "micropython" or not mpy.isdigit() or not int(mpy):
-            return None  # CircuitPython's .mpy files are its own; a board without _mpy loads none
-        return compiled_helpers(binary, int(mpy) & 0xFF)
-
-    def _can_write_files(self) -> bool:
-        """Make the kept helpers' folder and remove their file; False where the board cannot write files.
-
-        Found out before any file's bytes are sent: a read-only filesystem (CircuitPython's while its USB drive
-        is mounted) or none.
-        """
-        try:
-            self.run(board_calls.prepare_helper_module(MODULE_FOLDER, f"{MODULE_FOLDER}/{HELPER_MODULE_FILE}"))
-        except PyboardException:
-            return False
-        return True
-
-    def _write_helpers(self, module: HelperModule) -> bool:
-        """Write the kept helpers' files to the board; False where that failed (its filesystem is full, say)."""
-        try:
-            self.run(board_calls.write_helper_module(module.files))
-        except PyboardException:
-            return False  # the helpers' file is then missing, or cut short and fails its digest
-        return True
 
     # -- the link -------------------------------------------------------------------------------------
 

