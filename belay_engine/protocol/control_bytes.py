@@ -66,3 +66,6 @@ RECORD_START = b"\x1e"
 RECORD_END = b"\x1f"
 #: Record kinds, as the byte values the record parser hands out.
 RESULT, PROXY, YIELDED, PAUSED = b"R"[0], b"P"[0], b"Y"[0], b"W"[0]
+#: Kinds of the background jobs' frames (``\x1e<jobs' nonce><kind><job id>:<repr of text>\x1f``, see
+#: board/background.py): text a job wrote, and a job's end.
+JOB_OUTPUT, JOB_END = b"O"[0], b"E"[0]

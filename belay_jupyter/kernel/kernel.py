@@ -2,6 +2,8 @@
 
 import contextlib
 import linecache
+import signal
+import threading
 import traceback
 from typing import Any, ClassVar, Optional
 
@@ -13,9 +15,11 @@ from belay_engine import BelayException, ConnectionFailedError, Device, PyboardE
 from belay_engine.cells import run_cell
 from belay_engine.tracebacks import SourceLocation
 
+from .background import BackgroundJobs
 from .completion import completion_request, name_at
 from .exit_request import ExitRequest, exit_request
 from .kernel_magics import KernelMagics, MagicError
+from .plot import KernelPlots, setup_comms
 from .traceback_view import RED, RESET, render_traceback
 
 __version__ = "0.1.0"
@@ -64,6 +68,15 @@ class BelayKernel(Kernel):
         self._cells: dict[str, list[str]] = {}  # cell name -> its lines, for the source lines of tracebacks
         self._silent_cells = 0
         self._silent = False
+        setup_comms(self)  # widgets (the live plots) talk to the front end through comms
+        self.plots = KernelPlots(self)
+        self.jobs = BackgroundJobs(self)
+        # While no cell runs, an interrupt stops the live plots (ipykernel ignores it then; during a cell it is
+        # KeyboardInterrupt there, and this handler is put back after).
+        signal.signal(signal.SIGINT, self._interrupt_while_idle)
+
+    def _interrupt_while_idle(self, signum: int, frame: Any) -> None:
+        threading.Thread(target=self.plots.stop_all, name="belay-interrupt", daemon=True).start()
 
     @property
     def banner(self) -> str:
@@ -160,7 +173,8 @@ class BelayKernel(Kernel):
         lines = code.splitlines(keepends=True)
         self._cells[name] = lines
         linecache.cache[name] = (len(code), None, lines, name)
-        stream = _Discard() if silent else _StreamToFrontend(self)
+        # Output of background jobs may come inside any cell's: routed to the jobs' own cells.
+        stream = self.jobs.wrap(_Discard() if silent else _StreamToFrontend(self))
         result = run_cell(device.session, code, stream_out=stream, location=SourceLocation(name, 1))
         if result.value_repr is not None and not silent:
             self.send_response(
@@ -168,6 +182,14 @@ class BelayKernel(Kernel):
                 "execute_result",
                 {"execution_count": self.execution_count, "data": {"text/plain": result.value_repr}, "metadata": {}},
             )
+
+    def remember_cell(self, code: str) -> str:
+        """Keep the lines of this cell's `code` for tracebacks (a background job's); return the cell's name."""
+        name = f"<cell {self.execution_count}>"
+        lines = code.splitlines(keepends=True)
+        self._cells[name] = lines
+        linecache.cache[name] = (len(code), None, lines, name)
+        return name
 
     def _board_error(self, error: PyboardException) -> dict:
         """The error reply for an exception raised on the board, its traceback coloured as IPython's."""
@@ -238,6 +260,8 @@ class BelayKernel(Kernel):
 
     async def do_shutdown(self, restart: bool) -> dict:
         """Close the board connection, leaving the board in its friendly REPL."""
+        if self.plots.stop_all():
+            self.plots.wait_all()  # their board generators' `finally` runs before the link closes
         self.disconnect()
         return {"status": "ok", "restart": restart}
 
