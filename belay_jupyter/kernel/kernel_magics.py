@@ -214,6 +214,10 @@ class KernelMagics:
             expression, options = parse_plot_line(words[0])
         except ValueError as error:
             raise MagicError(f"%plot: {error}\nusage: {self.table['plot'][1].split('  ')[0]}") from None
+        if expression.startswith("--"):
+            raise MagicError(
+                f"%plot: the options come after the expression\nusage: {self.table['plot'][1].split('  ')[0]}"
+            )
         if "save" in options:
             if expression:
                 raise MagicError("%plot --save FILE.csv takes no expression: it saves the last plot")
