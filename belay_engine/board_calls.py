@@ -213,7 +213,8 @@ def install_background(source: str, nonce: str, file: str) -> str:
     """
     code = encode(source.replace("@@", nonce))
     return (
-        "try:\n _belay_j\nexcept NameError:\n"
+        "try:\n _belay_j\nexcept NameError:\n import _thread\n"
+        " if not hasattr(_thread,'start_new_thread'):\n  raise ImportError('no module named _thread')\n"
         f" _belay_h={code}\n try:\n  _belay_h=compile(_belay_h,{encode(file)},'exec')\n except NameError:\n  pass\n"
         " exec(_belay_h)\n del _belay_h\n"
     )

@@ -164,7 +164,7 @@ class BackgroundJobs:
                 stream_out=self.wrap(None),
             )
         except PyboardException as error:
-            if "_thread" in str(error) or error.exception_name == "ImportError":
+            if error.exception_name == "ImportError" and "_thread" in str(error):
                 raise NoThreadsError(
                     "this board has no _thread module, so %%background cannot run cells in a thread there"
                 ) from None

@@ -145,3 +145,11 @@ def test_a_job_with_a_syntax_error_fails_in_its_cell_and_starts_nothing(inbox):
     assert reply["content"]["ename"] == "SyntaxError"
     _, listing = inbox.run("%jobs")
     assert "no background jobs" in inbox.text(listing)
+
+
+def test_a_board_without_threads_gets_a_clear_message(inbox):
+    inbox.run("import sys\nsys.modules['_thread'] = None")  # what `import _thread` gives is no thread module
+    reply, _ = inbox.run("%%background\nprint('never')\n")
+    content = reply["content"]
+    assert (content["status"], content["ename"]) == ("error", "MagicError")
+    assert "no _thread module" in content["evalue"]
