@@ -144,8 +144,10 @@ class _belay_j:
             return i in j.k
 
     def i():
-        # The host's idle reader: write queued frames as they come; yield so the stream loop sees the host's
-        # pause byte at once; end when no job runs and nothing is queued.
+        # The host's idle reader: write queued frames as they come; end when no job runs and nothing is queued.
+        # It yields at least every 100 ms, and at once when the host writes (its pause byte, seen by the stream
+        # loop after a value): each value hands the link back to the host, where a call waiting behind the
+        # reader gets it.
         j = _belay_j
         while True:
             j.f(0, 1)
@@ -154,7 +156,7 @@ class _belay_j:
             if not n:
                 return
             if j.Q is None:
-                __import__("time").sleep_ms(20)
-                yield 0
-            elif j.Q(20):
-                yield 0
+                __import__("time").sleep_ms(100)
+            else:
+                j.Q(100)
+            yield 0
