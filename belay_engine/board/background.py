@@ -98,8 +98,9 @@ class _belay_j:
     def P(*v, sep=" ", end="\n", file=None):
         # print while jobs exist: a job's print is queued, everyone else's printed as before.
         j = _belay_j
-        if file is None and j.x((" " if sep is None else sep).join(str(a) for a in v) + ("\n" if end is None else end)):
-            return
+        if file is None and _thread.get_ident() != j.m:
+            if j.x((" " if sep is None else sep).join(str(a) for a in v) + ("\n" if end is None else end)):
+                return
         if file is None:
             j.o(*v, sep=sep, end=end)
         else:

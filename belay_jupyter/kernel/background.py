@@ -19,7 +19,7 @@ from attrs import define, field
 
 from belay_engine import board_calls
 from belay_engine.board_code import board_source
-from belay_engine.errors import BelayException, PyboardException
+from belay_engine.errors import BelayException, ConnectionLost, PyboardException
 from belay_engine.minify import minify
 from belay_engine.protocol.control_bytes import JOB_END, JOB_OUTPUT, RECORD_END, RECORD_START
 from belay_engine.streams import TaskStream
@@ -121,6 +121,22 @@ class JobRouter:
             self._deliver(kind, int(number), ast.literal_eval(payload))
 
 
+def _show_record(record: tuple[int, bytes], output: CellOutput) -> None:
+    """Show a display record of the job's (``display()`` on the board) in its cell; other records are not a job's."""
+    try:
+        from belay_engine.displays import CLEAR, UPDATE_DISPLAY_DATA, board_display, is_display_record
+    except ImportError:  # an engine without board displays: nothing on the board writes them
+        return
+    kind, payload = record
+    if not is_display_record(kind):
+        return
+    shown = board_display(kind, payload)
+    if shown.kind == CLEAR:
+        output.send(CLEAR, {"wait": shown.wait})
+    else:
+        output.display(shown.data, shown.display_id, update=shown.kind == UPDATE_DISPLAY_DATA)
+
+
 class BackgroundJobs:
     """The kernel's background jobs on the connected board, and the idle reader that brings their output.
 
@@ -138,7 +154,8 @@ class BackgroundJobs:
         self._count = 0
         self._lock = threading.Lock()
         self._reader: Optional[threading.Thread] = None
-        self._session: Any = None  # the session the jobs run in
+        self._session: Any = None  # the session the jobs run in, and its generation (a reset raises it)
+        self._generation = 0
 
     def wrap(self, stream: Optional[TextIO]) -> Any:
         """`stream` for board output, with job frames taken out and shown in their jobs' cells."""
@@ -179,7 +196,7 @@ class BackgroundJobs:
             with self._lock:
                 del self.jobs[job.id]
             raise
-        self._session = session
+        self._session, self._generation = session, session.generation
         self._ensure_reader(session)
         return job
 
@@ -218,9 +235,7 @@ class BackgroundJobs:
                 if type(item) is bytes:
                     job.output.write(item.decode("utf-8", "replace"))
                 else:
-                    show = getattr(self.kernel, "show_record", None)  # the board's displays, if the kernel has them
-                    if show is not None:
-                        show(item, job.output)
+                    _show_record(item, job.output)
         elif kind == JOB_END and isinstance(payload, tuple) and len(payload) == 2:
             state, traceback_text = payload
             tail = job.parser.flush()
@@ -256,14 +271,16 @@ class BackgroundJobs:
             stream = TaskStream(session, session.new_stream_key(), board_calls.job_reader(), stream_out=self.wrap(None))
             for _ in stream:
                 pass
+        except ConnectionLost:  # the board was reset or the link went: its threads went with it
+            self._lose_jobs()
         except (BelayException, OSError, RuntimeError):
-            if session.closed or session is not self._session:
-                self._lose_jobs()
-            else:
-                self.kernel.log.exception("the background jobs' reader failed")
+            self.kernel.log.exception("the background jobs' reader failed")
 
     def _forget_old_session(self, session: Any) -> None:
-        if self._session is not None and (self._session is not session or self._session.closed):
+        """Jobs started before a reset or on another connection are gone."""
+        if self._session is not None and (
+            self._session is not session or session.closed or session.generation != self._generation
+        ):
             self._lose_jobs()
 
     def _lose_jobs(self) -> None:

@@ -124,7 +124,8 @@ def test_jobs_lists_the_jobs_and_kill_runs_the_jobs_finally(inbox, board_folder)
     reply, cell = inbox.run("print(n > 0)")
     assert inbox.text(cell) == "True\n"
     reply, _ = inbox.run("%kill 7")
-    assert reply["content"]["status"] == "error" and "no background job 7" in reply["content"]["evalue"]
+    assert reply["content"]["status"] == "error"
+    assert "no background job 7" in reply["content"]["evalue"]
 
 
 def test_a_failing_job_shows_its_traceback_in_its_cell(inbox):
@@ -153,3 +154,12 @@ def test_a_board_without_threads_gets_a_clear_message(inbox):
     content = reply["content"]
     assert (content["status"], content["ename"]) == ("error", "MagicError")
     assert "no _thread module" in content["evalue"]
+
+
+def test_a_jobs_display_lands_in_its_own_cell(inbox):
+    pytest.importorskip("belay_engine.displays")  # the board displays (issue 18, item 1)
+    _, job_cell = inbox.run("%%background\nimport time\ntime.sleep_ms(50)\ndisplay('from the job', display_id='j')\n")
+    inbox.wait_for(lambda: any(m["msg_type"] == "display_data" for m in inbox.by_parent[job_cell]), "the job's display")
+    (shown,) = [m["content"] for m in inbox.by_parent[job_cell] if m["msg_type"] == "display_data"]
+    assert shown["data"]["text/plain"] == "'from the job'"
+    assert shown["transient"] == {"display_id": "j"}

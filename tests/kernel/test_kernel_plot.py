@@ -82,9 +82,10 @@ def test_an_interrupt_while_no_cell_runs_stops_the_plot_and_the_board_stays_usab
     assert updates(inbox, display_id)[-1]["data"]["text/plain"].startswith("<StreamPlot stopped:")
     assert (board_folder / "plot-finally").exists()  # the board's generator was closed, its finally ran
     reply, after = inbox.run("21 * 2")
-    assert [m["content"]["data"]["text/plain"] for m in inbox.by_parent[after] if m["msg_type"] == "execute_result"]
+    results = [m["content"]["data"]["text/plain"] for m in inbox.by_parent[after] if m["msg_type"] == "execute_result"]
+    assert (reply["content"]["status"], results) == ("ok", ["42"])
+    reply, _ = inbox.run(f"%plot --save {board_folder / 'forever.csv'}")
     assert reply["content"]["status"] == "ok"
-    reply, saved = inbox.run(f"%plot --save {board_folder / 'forever.csv'}")
     rows = list(csv.reader((board_folder / "forever.csv").open()))
     assert rows[0] == ["sample", "i", "half"]
     assert [row[1] for row in rows[1:]] == [str(i) for i in range(len(rows) - 1)]
@@ -98,7 +99,7 @@ def test_an_interrupt_while_plot_waits_for_the_first_value_stops_it_and_the_boar
     inbox.wait_for(lambda: inbox.idle(msg_id), "the interrupted cell to end")
     errors = [m["content"]["ename"] for m in inbox.by_parent[msg_id] if m["msg_type"] == "error"]
     assert errors == ["KeyboardInterrupt"]
-    reply, after = inbox.run("print('usable')")
+    _, after = inbox.run("print('usable')")
     assert inbox.text(after) == "usable\n"
 
 
@@ -128,9 +129,9 @@ def saved_count(inbox):
 
 def test_cells_run_while_the_plot_draws_and_the_plot_goes_on_after_them(kernel, inbox):
     manager, _ = kernel
-    reply, cell = inbox.run("%plot forever()")
+    _, cell = inbox.run("%plot forever()")
     display_id = displays(inbox, cell)[0]["transient"]["display_id"]
-    reply, other = inbox.run("print('between')")
+    _, other = inbox.run("print('between')")
     assert inbox.text(other) == "between\n"
     first = saved_count(inbox)
     inbox.wait_for(lambda: saved_count(inbox) > first, "more values after the cells")

@@ -64,5 +64,5 @@ def test_a_plot_line_is_its_expression_verbatim_then_its_options(line, expressio
 
 
 def test_a_plot_option_that_is_not_a_number_is_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="ten"):
         parse_plot_line("squares(3) --window ten")
