@@ -220,7 +220,7 @@ class BelayKernel(Kernel):
             f"dir({request.owner})" if request.owner else "sorted(set(dir()) | set(dir(__import__('builtins'))))"
         )
         try:
-            names = device(expression, record=False)
+            names = device(expression, record=False, stream_out=self.jobs.wrap(None))  # a job may print meanwhile
         except (BelayException, RuntimeError):
             return reply  # busy or disconnected: no completions rather than an error
         reply["matches"] = sorted(n for n in names if n.startswith(request.prefix) and not n.startswith("_belay"))
@@ -235,7 +235,9 @@ class BelayKernel(Kernel):
         if name is None or device is None:
             return reply
         try:
-            type_name, text = device(f"(type({name}).__name__, repr({name})[:2000])", record=False)
+            type_name, text = device(
+                f"(type({name}).__name__, repr({name})[:2000])", record=False, stream_out=self.jobs.wrap(None)
+            )
         except (BelayException, RuntimeError, ValueError):
             return reply
         reply.update(found=True, data={"text/plain": f"{name}: {type_name}\n{text}"})

@@ -5,7 +5,9 @@ The file commands (``%sync %ls %cat %put %get %rm``) are built from the same tab
 """
 
 import argparse
+import contextlib
 import shlex
+import sys
 from typing import Any, Callable
 
 from belay_engine import commands
@@ -81,6 +83,11 @@ class KernelMagics:
 
     def run_leading_magics(self, code: str) -> str:
         """Run the `%` lines at the top of a cell; return the rest of the cell (blank lines kept in their place)."""
+        # The engine commands print board output to sys.stdout; a background job's output may come inside it.
+        with contextlib.redirect_stdout(self.kernel.jobs.wrap(sys.stdout)):
+            return self._run_leading_magics(code)
+
+    def _run_leading_magics(self, code: str) -> str:
         lines = code.splitlines(keepends=True)
         for index, line in enumerate(lines):
             stripped = line.strip()
