@@ -28,8 +28,11 @@ class _belay_j:
     p = 0  # a write of the queue is scheduled or waits for a record's end
     d = 0  # the main thread is writing a record: the queue waits for its end
     r = 0  # the main thread's last helper write left a record open
+    n = 0  # the last job started
     m = _thread.get_ident()
     o = builtins.print
+    from time import sleep_ms as z
+
     w = _belay.w  # noqa: F821 - the helpers' writer, installed before this part
     try:
         import select
@@ -42,9 +45,12 @@ class _belay_j:
         Q = None
 
     def a(i, k, s):
-        # Queue a frame and have the main thread write it soon.
+        # Queue a frame and have the main thread write it soon. A full queue makes the job wait, as a full
+        # stdout would: a job printing faster than the link takes it must not fill the heap.
         j = _belay_j
         f = j.S + k + str(i) + ":" + repr(s) + "\x1f"
+        while len(j.b) >= 32:
+            j.z(1)
         with j.L:
             j.b.append(f)
             s = not j.p
@@ -80,9 +86,8 @@ class _belay_j:
             b = j.b
             j.b = []
             j.p = j.d = 0
-        w = j.w
-        for s in b:
-            w(s)
+        if b:
+            j.w("".join(b))  # one write: an interrupt of the main thread cannot drop part of the queue
 
     def W(s):
         # The helpers' writer while jobs exist: a job's records are queued with its text.
@@ -113,6 +118,7 @@ class _belay_j:
         _belay.w = j.W  # noqa: F821
         with j.L:
             j.k[i] = 1
+            j.n = i
         _thread.start_new_thread(j.run, (i, c, globals()))
 
     def run(i, c, g):
@@ -133,8 +139,10 @@ class _belay_j:
                 e = s.getvalue()
         with j.L:
             del j.t[_thread.get_ident()]
-            s = "killed" if j.k.pop(i, 0) == 3 else ("failed" if e else "done")
+            s = "killed" if j.k.get(i) == 3 else ("failed" if e else "done")
         j.a(i, "E", (s, e))
+        with j.L:
+            del j.k[i]  # after its end is queued: the reader's list of running jobs never misses it
 
     def K(i):
         # %kill: ask job `i` to stop; whether it runs.
@@ -148,16 +156,19 @@ class _belay_j:
         # The host's idle reader: write queued frames as they come; end when no job runs and nothing is queued.
         # It yields at least every 100 ms, and at once when the host writes (its pause byte, seen by the stream
         # loop after a value): each value hands the link back to the host, where a call waiting behind the
-        # reader gets it.
+        # reader gets it. The value is (last job started, jobs running): a job whose end frame was lost (an
+        # interrupt's recovery drops what the board prints meanwhile) is known to have ended all the same.
         j = _belay_j
         while True:
-            j.f(0, 1)
             with j.L:
+                v = (j.n, tuple(j.k))
                 n = len(j.k) + len(j.b)
+            j.f(0, 1)  # after the list: the end of a job missing from it is written before the list
             if not n:
+                yield v  # the last list, empty: the host learns of a job whose end was lost
                 return
-            if j.Q is None:
-                __import__("time").sleep_ms(100)
-            else:
-                j.Q(100)
-            yield 0
+            # Until the host writes, or a job's text is queued (at most 100 ms).
+            for _ in range(20):
+                if j.b or (j.Q(5) if j.Q else j.z(5)):
+                    break
+            yield v

@@ -10,6 +10,7 @@ board output to goes through `JobRouter.wrap`, which takes the frames out and sh
 
 import ast
 import contextlib
+import queue
 import secrets
 import string
 import threading
@@ -150,7 +151,11 @@ class BackgroundJobs:
         self.kernel = kernel
         self.jobs: dict[int, Job] = {}
         self.nonce = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(8))
-        self.router = JobRouter(self.nonce, self._deliver)
+        # Frames are found by whichever thread reads the link (the main thread in a cell, where an interrupt may
+        # strike anywhere) and shown by one thread of their own, in the order they came.
+        self._frames: queue.SimpleQueue = queue.SimpleQueue()
+        self.router = JobRouter(self.nonce, lambda *frame: self._frames.put(frame))
+        threading.Thread(target=self._show_frames, name="belay-job-output", daemon=True).start()
         self._count = 0
         self._lock = threading.Lock()
         self._reader: Optional[threading.Thread] = None
@@ -226,7 +231,21 @@ class BackgroundJobs:
 
     # -- output --------------------------------------------------------------------------------------
 
-    def _deliver(self, kind: int, job_id: int, payload: Any) -> None:
+    def _show_frames(self) -> None:
+        while True:
+            frame = self._frames.get()
+            try:
+                self._deliver(*frame)
+            except Exception:  # a bug here must not end the output of every later job
+                self.kernel.log.exception("a background job's output could not be shown")
+
+    def _deliver(self, kind: Optional[int], job_id: int, payload: Any) -> None:
+        if kind is None:
+            if isinstance(payload, threading.Event):
+                payload.set()  # the reader waits until what came before has been shown
+            else:
+                self._reconcile(job_id, payload)
+            return
         job = self.jobs.get(job_id)
         if job is None:
             return
@@ -253,6 +272,16 @@ class BackgroundJobs:
         traceback = render_traceback(error.board_error, name, self.kernel._cell_line)
         output.error(name, error.board_error.message, traceback)
 
+    def _reconcile(self, started: int, running: tuple) -> None:
+        """The board's list of running jobs (jobs up to `started`): those not in it have ended."""
+        for job in list(self.jobs.values()):
+            if job.id <= started and job.id not in running and job.state in (RUNNING, STOPPING):
+                job.output.write(
+                    f"[job {job.id} ended; what it printed last was lost in an interrupt]\n", name="stderr"
+                )
+                job.state = LOST
+                job.done.set()
+
     # -- the idle reader -----------------------------------------------------------------------------
 
     def _running(self) -> bool:
@@ -260,21 +289,35 @@ class BackgroundJobs:
 
     def _ensure_reader(self, session: Any) -> None:
         with self._lock:
-            if self._reader is not None and self._reader.is_alive():
-                return
+            if self._reader is not None:
+                return  # it runs, and looks for running jobs again before it ends
             self._reader = threading.Thread(target=self._read, args=(session,), name="belay-jobs", daemon=True)
             self._reader.start()
 
     def _read(self, session: Any) -> None:
         """Stream the board's job queue until no job runs; a cell pauses the stream while it runs."""
         try:
-            stream = TaskStream(session, session.new_stream_key(), board_calls.job_reader(), stream_out=self.wrap(None))
-            for _ in stream:
-                pass
+            while True:
+                stream = TaskStream(
+                    session, session.new_stream_key(), board_calls.job_reader(), stream_out=self.wrap(None)
+                )
+                for started, running in stream:
+                    self._frames.put((None, started, running))
+                # The board has no job left; one may have started since (its own reader would not start). What
+                # came before is shown first.
+                shown = threading.Event()
+                self._frames.put((None, 0, shown))
+                shown.wait(5)
+                with self._lock:
+                    if not self._running():
+                        self._reader = None
+                        return
         except ConnectionLost:  # the board was reset or the link went: its threads went with it
             self._lose_jobs()
         except (BelayException, OSError, RuntimeError):
             self.kernel.log.exception("the background jobs' reader failed")
+        with self._lock:
+            self._reader = None
 
     def _forget_old_session(self, session: Any) -> None:
         """Jobs started before a reset or on another connection are gone."""

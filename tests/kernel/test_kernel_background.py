@@ -163,3 +163,30 @@ def test_a_jobs_display_lands_in_its_own_cell(inbox):
     (shown,) = [m["content"] for m in inbox.by_parent[job_cell] if m["msg_type"] == "display_data"]
     assert shown["data"]["text/plain"] == "'from the job'"
     assert shown["transient"] == {"display_id": "j"}
+
+
+def test_interrupting_another_cell_ends_that_cell_and_the_job_is_accounted_for(kernel, inbox):
+    manager, client = kernel
+    _, job_cell = inbox.run(JOB)
+    inbox.wait_for(lambda: ticks(inbox.text(job_cell)), "the job's first tick")
+    spinning = client.execute("print('spinning')\nwhile True:\n    pass", stop_on_error=False)
+    inbox.wait_for(lambda: "spinning" in inbox.text(spinning), "the other cell to spin")
+    manager.interrupt_kernel()
+    inbox.wait_for(lambda: inbox.idle(spinning), "the interrupted cell to end")
+    errors = [m["content"]["ename"] for m in inbox.by_parent[spinning] if m["msg_type"] == "error"]
+    assert errors == ["KeyboardInterrupt"]
+    # A board gives Ctrl-C to its main thread. The unix port (the virtual board) takes it as a signal, which
+    # may land in the job's thread instead: then the job ends, and says so in its cell. Either way %jobs knows.
+    _, listing = inbox.run("%jobs")
+    if "[1] running" in inbox.text(listing):
+        count = len(ticks(inbox.text(job_cell)))
+        inbox.wait_for(lambda: len(ticks(inbox.text(job_cell))) > count + 2, "the job's output after the interrupt")
+        inbox.run("%kill 1")
+        inbox.wait_for(lambda: "cleaned up" in inbox.text(job_cell), "the job's finally")
+    else:
+        inbox.wait_for(
+            lambda: inbox.text(job_cell, "stderr") or any(m["msg_type"] == "error" for m in inbox.by_parent[job_cell]),
+            "the job's end in its cell",
+        )
+    _, cell = inbox.run("print('usable')")
+    assert inbox.text(cell) == "usable\n"
