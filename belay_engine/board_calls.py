@@ -273,3 +273,39 @@ def dispatcher_start() -> str:
     The first frame follows the code on stdin; the dispatcher reads frames until a byte that starts none.
     """
     return "_belay.D()"
+
+
+# -- background jobs (board/background.py) ---------------------------------------------------------------
+
+
+def install_background(source: str, nonce: str, file: str) -> str:
+    """Board code installing the background jobs' helper `source` (``@@`` becoming the jobs' `nonce`), once.
+
+    Compiled as `file` where the board has compile(). Raises ImportError on the board when it has no ``_thread``.
+    """
+    code = encode(source.replace("@@", nonce))
+    return (
+        "try:\n _belay_j\nexcept NameError:\n import _thread\n"
+        " if not hasattr(_thread,'start_new_thread'):\n  raise ImportError('no module named _thread')\n"
+        f" _belay_h={code}\n try:\n  _belay_h=compile(_belay_h,{encode(file)},'exec')\n except NameError:\n  pass\n"
+        " exec(_belay_h)\n del _belay_h\n"
+    )
+
+
+def start_job(job_id: int, body: str, file: str) -> str:
+    """Board code starting job `job_id`: `body` (a cell) run in a new thread, compiled as `file` where it can be."""
+    source = encode(body)
+    return (
+        f"try:\n _belay_h=compile({source},{encode(file)},'exec')\nexcept NameError:\n _belay_h={source}\n"
+        f"_belay_j.g({int(job_id)},_belay_h)\ndel _belay_h\n"
+    )
+
+
+def stop_job(job_id: int) -> str:
+    """Board code asking job `job_id` to stop at its next print, reporting whether it still runs."""
+    return result_of_call(f"_belay_j.K({int(job_id)})")
+
+
+def job_reader() -> str:
+    """A board expression for the jobs' idle reader: a generator writing their queued output (background.py)."""
+    return "_belay_j.i()"

@@ -49,7 +49,7 @@ MICROPYTHON_KERNEL = [
         "    def __init__(self, value):\n"
         "        self.value = value\n\n"
         "    def _repr_html_(self):\n"
-        "        return '<b>ADC</b> <meter max=\"65535\" value=\"%d\"></meter> %d' % (self.value, self.value)\n\n"
+        '        return \'<b>ADC</b> <meter max="65535" value="%d"></meter> %d\' % (self.value, self.value)\n\n'
         "    def __repr__(self):\n"
         "        return 'ADC %d' % self.value\n\n"
         "display(Reading(adc.read_u16()), display_id='adc')\n"
@@ -67,6 +67,42 @@ MICROPYTHON_KERNEL = [
         "    time.sleep_ms(200)\n"
         "print('lift-off')"
     ),
+]
+
+#: The kernel's live plot and background cells, at the end of the kernel notebook (issue 18).
+KERNEL_PLOT_AND_JOBS = [
+    new_markdown_cell(
+        "## A live plot\n\n`%plot EXPR` draws what a board generator yields as it yields it: numbers, tuples (one "
+        "line per position) or dicts (one line per key). The cell returns once the first value is in; Pause "
+        "freezes the drawing, Stop (or interrupting the kernel while no cell runs) stops the generator on the "
+        "board, and its `finally` runs. `--window N` values are drawn at a time, at most `--fps F` frames a second."
+    ),
+    new_code_cell(
+        "def readings(n):\n    import time\n    for i in range(n):\n"
+        "        yield {'adc': adc.read_u16(), 'half': adc.read_u16() // 2}\n        time.sleep_ms(10)"
+    ),
+    new_code_cell("%plot readings(200) --window 100"),
+    new_markdown_cell(
+        "The last plot's values stay on the host: `%plot --save FILE.csv` writes them (a `sample` column, one "
+        "column per series) to a file next to the notebook."
+    ),
+    new_code_cell("%plot --save readings.csv"),
+    new_markdown_cell(
+        "## Background cells\n\n`%%background` runs a cell in a board thread (the board needs `_thread`): the "
+        "cell returns at once, other cells run meanwhile, and what the job prints keeps arriving in its own cell."
+    ),
+    new_code_cell(
+        "%%background\nimport time\ntry:\n    for i in range(5):\n        print('background tick', i)\n"
+        "        time.sleep(0.2)\nfinally:\n    print('background job done')"
+    ),
+    new_code_cell("print('another cell runs meanwhile')"),
+    new_markdown_cell("`%jobs` lists the jobs; `%kill N` stops one at its next `print`, with its `finally` run."),
+    new_code_cell(
+        "%%background\nimport time\ntry:\n    while True:\n        print('still running')\n        time.sleep(0.3)\n"
+        "finally:\n    print('stopped cleanly')"
+    ),
+    new_code_cell("%jobs"),
+    new_code_cell("%kill 2"),
 ]
 
 
@@ -211,7 +247,7 @@ def write(name: str, cells: list, metadata: dict) -> None:
 
 
 if __name__ == "__main__":
-    write("micropython_kernel.ipynb", MICROPYTHON_KERNEL, KERNEL)
+    write("micropython_kernel.ipynb", MICROPYTHON_KERNEL + KERNEL_PLOT_AND_JOBS, KERNEL)
     write("quickstart.ipynb", QUICKSTART, PYTHON)
     write("live_plot.ipynb", LIVE_PLOT, PYTHON)
     write("proxy_objects.ipynb", PROXY_OBJECTS, PYTHON)

@@ -88,3 +88,6 @@ DISPATCH_END = CTRL_C
 #: task: sent when a call takes long, it frees a value record that a task's printed `CTRL_D` holds back in the reply's
 #: framing, and on an idle raw-REPL line it is cleared again with `CTRL_C`.
 DISPATCH_NUDGE = b"\r"
+#: Kinds of the background jobs' frames (``\x1e<jobs' nonce><kind><job id>:<repr of text>\x1f``, see
+#: board/background.py): text a job wrote, and a job's end.
+JOB_OUTPUT, JOB_END = b"O"[0], b"E"[0]

@@ -2,6 +2,8 @@
 
 import contextlib
 import linecache
+import signal
+import threading
 import traceback
 from typing import Any, ClassVar, Optional
 
@@ -11,12 +13,14 @@ from traitlets import Unicode
 
 from belay_engine import BelayException, ConnectionFailedError, Device, PyboardError, PyboardException, commands
 from belay_engine.cells import run_cell
-from belay_engine.displays import CLEAR, BoardDisplay, board_display, is_display_record
+from belay_engine.displays import CLEAR, BoardDisplay
 from belay_engine.tracebacks import SourceLocation
 
+from .background import BackgroundJobs
 from .completion import completion_request, name_at
 from .exit_request import ExitRequest, exit_request
 from .kernel_magics import KernelMagics, MagicError
+from .plot import KernelPlots, setup_comms
 from .traceback_view import RED, RESET, render_traceback
 
 __version__ = "0.1.0"
@@ -94,6 +98,15 @@ class BelayKernel(Kernel):
         self._cells: dict[str, list[str]] = {}  # cell name -> its lines, for the source lines of tracebacks
         self._silent_cells = 0
         self._silent = False
+        setup_comms(self)  # widgets (the live plots) talk to the front end through comms
+        self.plots = KernelPlots(self)
+        self.jobs = BackgroundJobs(self)
+        # While no cell runs, an interrupt stops the live plots (ipykernel ignores it then; during a cell it is
+        # KeyboardInterrupt there, and this handler is put back after).
+        signal.signal(signal.SIGINT, self._interrupt_while_idle)
+
+    def _interrupt_while_idle(self, signum: int, frame: Any) -> None:
+        threading.Thread(target=self.plots.stop_all, name="belay-interrupt", daemon=True).start()
 
     @property
     def banner(self) -> str:
@@ -190,7 +203,8 @@ class BelayKernel(Kernel):
         lines = code.splitlines(keepends=True)
         self._cells[name] = lines
         linecache.cache[name] = (len(code), None, lines, name)
-        stream = _Discard() if silent else _StreamToFrontend(self)
+        # Output of background jobs may come inside any cell's: routed to the jobs' own cells.
+        stream = self.jobs.wrap(_Discard() if silent else _StreamToFrontend(self))
         displays = _discard_display if silent else _DisplaysToFrontend(self)
         result = run_cell(
             device.session, code, stream_out=stream, on_display=displays, location=SourceLocation(name, 1)
@@ -202,14 +216,13 @@ class BelayKernel(Kernel):
                 {"execution_count": self.execution_count, "data": {"text/plain": result.value_repr}, "metadata": {}},
             )
 
-    def show_record(self, record: tuple[int, bytes], output: Any) -> None:
-        """Show a display record of the board that arrived outside a cell's run (a background job's) in `output`'s cell.
-
-        `output` names its cell by its `parent` request; records of other kinds are left alone.
-        """
-        kind, payload = record
-        if is_display_record(kind):
-            _DisplaysToFrontend(self, output.parent)(board_display(kind, payload))
+    def remember_cell(self, code: str) -> str:
+        """Keep the lines of this cell's `code` for tracebacks (a background job's); return the cell's name."""
+        name = f"<cell {self.execution_count}>"
+        lines = code.splitlines(keepends=True)
+        self._cells[name] = lines
+        linecache.cache[name] = (len(code), None, lines, name)
+        return name
 
     def _board_error(self, error: PyboardException) -> dict:
         """The error reply for an exception raised on the board, its traceback coloured as IPython's."""
@@ -240,7 +253,7 @@ class BelayKernel(Kernel):
             f"dir({request.owner})" if request.owner else "sorted(set(dir()) | set(dir(__import__('builtins'))))"
         )
         try:
-            names = device(expression, record=False)
+            names = device(expression, record=False, stream_out=self.jobs.wrap(None))  # a job may print meanwhile
         except (BelayException, RuntimeError):
             return reply  # busy or disconnected: no completions rather than an error
         reply["matches"] = sorted(n for n in names if n.startswith(request.prefix) and not n.startswith("_belay"))
@@ -255,7 +268,9 @@ class BelayKernel(Kernel):
         if name is None or device is None:
             return reply
         try:
-            type_name, text = device(f"(type({name}).__name__, repr({name})[:2000])", record=False)
+            type_name, text = device(
+                f"(type({name}).__name__, repr({name})[:2000])", record=False, stream_out=self.jobs.wrap(None)
+            )
         except (BelayException, RuntimeError, ValueError):
             return reply
         reply.update(found=True, data={"text/plain": f"{name}: {type_name}\n{text}"})
@@ -280,6 +295,8 @@ class BelayKernel(Kernel):
 
     async def do_shutdown(self, restart: bool) -> dict:
         """Close the board connection, leaving the board in its friendly REPL."""
+        if self.plots.stop_all():
+            self.plots.wait_all()  # their board generators' `finally` runs before the link closes
         self.disconnect()
         return {"status": "ok", "restart": restart}
 

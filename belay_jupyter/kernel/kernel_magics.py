@@ -5,7 +5,9 @@ The file commands (``%sync %ls %cat %put %get %rm``) are built from the same tab
 """
 
 import argparse
+import contextlib
 import shlex
+import sys
 from typing import Any, Callable
 
 from belay_engine import commands
@@ -14,6 +16,8 @@ from belay_engine.commands.docs import parameter_help, summary
 from belay_engine.commands.line_commands import FILE_COMMANDS, LineCommand
 
 from ..widgets.progress import TextProgress
+from .background import NoThreadsError
+from .plot import parse_plot_line
 
 
 class MagicError(Exception):
@@ -60,14 +64,37 @@ class KernelMagics:
             "install": (self.install, f"{_usage(self.parsers['install'])}  {summary(package_commands.install)}"),
             "timeit": (self.timeit, f"%timeit STATEMENT  {summary(commands.timeit)}"),
             "latency": (self.latency, f"{_usage(self.parsers['latency'])}  {summary(commands.latency)}"),
+            "plot": (
+                self.plot,
+                "%plot EXPR [--window N] [--fps F]  plot live what the board expression EXPR yields (numbers, "
+                "tuples, dicts); %plot --save FILE.csv  write the last plot's values",
+            ),
+            "jobs": (self.list_jobs, "%jobs  list the background jobs (%%background cells)"),
+            "kill": (self.kill, "%kill N  stop background job N at its next print (its finally runs)"),
             "lsmagic": (self.lsmagic, "%lsmagic  list these magics"),
+        }
+        #: Cell magics: the first line of a cell, the rest of the cell is theirs.
+        self.cell_table: dict[str, tuple[Callable[[str, str], None], str]] = {
+            "background": (
+                self.background,
+                "%%background  run the cell in a board thread (needs _thread); its output stays in the cell",
+            ),
         }
 
     def run_leading_magics(self, code: str) -> str:
         """Run the `%` lines at the top of a cell; return the rest of the cell (blank lines kept in their place)."""
+        # The engine commands print board output to sys.stdout; a background job's output may come inside it.
+        with contextlib.redirect_stdout(self.kernel.jobs.wrap(sys.stdout)):
+            return self._run_leading_magics(code)
+
+    def _run_leading_magics(self, code: str) -> str:
         lines = code.splitlines(keepends=True)
         for index, line in enumerate(lines):
             stripped = line.strip()
+            if stripped.startswith("%%"):
+                # The cell magic's line becomes a blank line: the cell's lines keep their numbers.
+                self.run_cell_magic(stripped[2:], "\n" * (index + 1) + "".join(lines[index + 1 :]))
+                return ""
             if stripped.startswith("%"):
                 self.run(stripped[1:])
                 lines[index] = "\n"
@@ -83,8 +110,16 @@ class KernelMagics:
         handler = self.table.get(name)
         if handler is None:
             raise MagicError(f"unknown magic %{name}; %lsmagic lists the magics of this kernel")
-        # %timeit takes its statement verbatim; the others take shell-like words.
-        handler[0]([rest] if name == "timeit" else shlex.split(rest))
+        # %timeit and %plot take board code verbatim; the others take shell-like words.
+        handler[0]([rest] if name in ("timeit", "plot") else shlex.split(rest))
+
+    def run_cell_magic(self, line: str, body: str) -> None:
+        """Run the cell magic of a cell's first line (without its ``%%``) on `body`, the rest of the cell."""
+        name, _, rest = line.strip().partition(" ")
+        handler = self.cell_table.get(name)
+        if handler is None:
+            raise MagicError(f"unknown cell magic %%{name}; %lsmagic lists the magics of this kernel")
+        handler[0](rest, body)
 
     # -- parsers of the magics that are not file commands ------------------------------------------------
 
@@ -180,6 +215,58 @@ class KernelMagics:
         args = self.parsers["latency"].parse_args(words)
         self._say(commands.latency(self._device, args.count))
 
+    def plot(self, words: list[str]) -> None:
+        """Plot what a board expression yields, live; or save the last plot's values."""
+        try:
+            expression, options = parse_plot_line(words[0])
+        except ValueError as error:
+            raise MagicError(f"%plot: {error}\nusage: {self.table['plot'][1].split('  ')[0]}") from None
+        if expression.startswith("--"):
+            raise MagicError(
+                f"%plot: the options come after the expression\nusage: {self.table['plot'][1].split('  ')[0]}"
+            )
+        if "save" in options:
+            if expression:
+                raise MagicError("%plot --save FILE.csv takes no expression: it saves the last plot")
+            self._say(self.kernel.plots.save(options["save"]))
+            return
+        if not expression:
+            raise MagicError("usage: %plot EXPR [--window N] [--fps F], e.g. %plot (x * x for x in range(100))")
+        window = options.get("window", 200)
+        if window < 1:
+            raise MagicError("%plot: --window must be at least 1")
+        try:
+            self.kernel.plots.start(self._device, expression, window=window, fps=options.get("fps", 20.0))
+        except ValueError as error:
+            raise MagicError(str(error)) from None
+
+    def background(self, line: str, body: str) -> None:
+        """Run the cell in a board thread."""
+        if line.strip():
+            raise MagicError("%%background takes no arguments")
+        if not body.strip():
+            raise MagicError("%%background needs code below it")
+        cell = self.kernel.remember_cell(body)
+        try:
+            job = self.kernel.jobs.start(self._device, body, cell)
+        except NoThreadsError as error:
+            raise MagicError(str(error)) from None
+        self.kernel.say(f"[job {job.id}] running in the background (%jobs lists the jobs, %kill {job.id} stops it)\n")
+
+    def list_jobs(self, words: list[str]) -> None:
+        """List the background jobs."""
+        self._say(self.kernel.jobs.listing())
+
+    def kill(self, words: list[str]) -> None:
+        """Stop a background job."""
+        if len(words) != 1 or not words[0].isdigit():
+            raise MagicError("usage: %kill N (%jobs lists the jobs)")
+        try:
+            self._say(self.kernel.jobs.kill(self._device, int(words[0])))
+        except ValueError as error:
+            raise MagicError(str(error)) from None
+
     def lsmagic(self, words: list[str]) -> None:
         """List the magics."""
-        self.kernel.say("".join(f"{help_text}\n" for _, help_text in self.table.values()))
+        helps = [*(h for _, h in self.table.values()), *(h for _, h in self.cell_table.values())]
+        self.kernel.say("".join(f"{help_text}\n" for help_text in helps))

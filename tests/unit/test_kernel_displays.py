@@ -1,8 +1,7 @@
 """The kernel's display messages, made without a running kernel: content, transient id, parent, topic."""
 
 from belay_engine.displays import CLEAR, DISPLAY_DATA, UPDATE_DISPLAY_DATA, BoardDisplay
-from belay_engine.protocol.control_bytes import DISPLAY, RESULT
-from belay_jupyter.kernel.kernel import BelayKernel, _DisplaysToFrontend
+from belay_jupyter.kernel.kernel import _DisplaysToFrontend
 
 
 class _Session:
@@ -27,8 +26,6 @@ class _Kernel:
     def _topic(self, topic):
         return f"kernel.test.{topic}".encode()
 
-    show_record = BelayKernel.show_record
-
 
 def test_display_update_and_clear_content_with_the_cell_s_parent_and_topic():
     kernel = _Kernel()
@@ -45,15 +42,3 @@ def test_display_update_and_clear_content_with_the_cell_s_parent_and_topic():
          b"kernel.test.update_display_data"),
         ("iopub", "clear_output", {"wait": True}, parent, b"kernel.test.clear_output"),
     ]  # fmt: skip
-
-
-def test_a_record_shown_for_another_cell_has_that_cell_s_parent_and_other_records_are_left():
-    class Output:
-        parent = {"header": {"msg_id": "background cell"}}
-
-    kernel = _Kernel()
-    kernel.show_record((DISPLAY, b"('job', {'plain': '5'})"), Output())
-    kernel.show_record((RESULT, b"5"), Output())
-    assert [(msg_type, content["transient"], parent) for _, msg_type, content, parent, _ in kernel.session.sent] == [
-        ("display_data", {"display_id": "job"}, Output.parent)
-    ]
