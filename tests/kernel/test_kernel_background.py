@@ -157,7 +157,6 @@ def test_a_board_without_threads_gets_a_clear_message(inbox):
 
 
 def test_a_jobs_display_lands_in_its_own_cell(inbox):
-    pytest.importorskip("belay_engine.displays")  # the board displays (issue 18, item 1)
     _, job_cell = inbox.run("%%background\nimport time\ntime.sleep_ms(50)\ndisplay('from the job', display_id='j')\n")
     inbox.wait_for(lambda: any(m["msg_type"] == "display_data" for m in inbox.by_parent[job_cell]), "the job's display")
     (shown,) = [m["content"] for m in inbox.by_parent[job_cell] if m["msg_type"] == "display_data"]
