@@ -10,7 +10,8 @@ engine for the cluster (the same path through ipyparallel). Per setup:
   per second (fleet calls x boards) in aggregate;
 - stream: a generator of ``fleet_values`` small ints on every board at once, values per second in aggregate;
 - CPU (user + system) spent during the tiny calls and the stream: this process (``resource.getrusage``), the board
-  processes (their threads' ``schedstat``) and the cluster's engines and controller (``psutil``: clock ticks).
+  processes (their threads' ``schedstat``) and the cluster's engines and controller (``psutil``: clock ticks);
+  the time the boards waited for a CPU (``schedstat``), and how busy the whole machine's cores were (``/proc/stat``).
 
 Afterwards no process this section started may be left (the cluster stopped, every board closed).
 """
@@ -23,7 +24,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 import psutil
 from settings import Settings, median_and_p95, timings
@@ -33,6 +34,8 @@ from belay_engine.fleet_result import FleetResult
 
 #: Seconds the processes of a closed fleet or a stopped cluster have to end before they count as left behind.
 LINGER = 20.0
+#: Least seconds over which the whole machine's busy cores are told (``/proc/stat`` counts 10 ms ticks).
+MACHINE_WALL = 0.5
 #: Seconds the cluster's engines have to register with its controller.
 ENGINES_START = 90.0
 
@@ -42,46 +45,61 @@ KINDS = ("host", "boards", "engines", "controller")
 
 
 def cpu_seconds() -> dict:
-    """CPU seconds (user + system) so far: this process (all its threads), and the processes below it, by kind."""
+    """CPU seconds so far: this process (all its threads) and the processes below it, by kind (see `KINDS`).
+
+    Also ``waiting``: seconds the boards were ready to run but waited for a CPU; and ``machine``: the CPU seconds
+    every process of the machine (other sessions too) has spent, from ``/proc/stat``.
+    """
     usage = resource.getrusage(resource.RUSAGE_SELF)
     spent = dict.fromkeys(KINDS, 0.0)
     spent["host"] = usage.ru_utime + usage.ru_stime
+    spent["waiting"] = 0.0
     for process in psutil.Process().children(recursive=True):
         try:
             name, command = process.name(), " ".join(process.cmdline())
             if "micropython" in name:
-                spent["boards"] += run_time(process)
+                ran, waited = schedule_times(process)
+                spent["boards"] += ran
+                spent["waiting"] += waited
             elif "ipyparallel.controller" in command or "ipcontroller" in command:
                 spent["controller"] += sum(process.cpu_times()[:2])
             else:
                 spent["engines"] += sum(process.cpu_times()[:2])
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
+    machine = psutil.cpu_times()
+    spent["machine"] = sum(machine) - machine.idle - getattr(machine, "iowait", 0.0) - getattr(machine, "guest", 0.0)
+    spent["machine"] -= getattr(machine, "guest_nice", 0.0)  # guest time is counted in user time already
     return spent
 
 
-def run_time(process: psutil.Process) -> float:
-    """Seconds `process` ran on a CPU, to the nanosecond where Linux says (`/proc/PID/task/*/schedstat`).
+def schedule_times(process: psutil.Process) -> tuple[float, float]:
+    """Seconds `process` ran on a CPU and seconds it waited, runnable, for one (``/proc/PID/task/*/schedstat``).
 
     A board is one thread that uses little CPU per call: the clock ticks ``cpu_times`` counts in (10 ms) would
-    round it away. The engines' worker threads come and go, and a thread's schedstat goes with it: theirs is
-    counted in ticks.
+    round it away, where schedstat counts nanoseconds. (The engines' worker threads come and go, and a thread's
+    schedstat goes with it: theirs is counted in ticks.)
     """
     try:
-        threads = Path(f"/proc/{process.pid}/task").glob("*/schedstat")
-        return sum(int(path.read_text().split()[0]) for path in threads) / 1e9
+        fields = [path.read_text().split() for path in Path(f"/proc/{process.pid}/task").glob("*/schedstat")]
+        return sum(int(f[0]) for f in fields) / 1e9, sum(int(f[1]) for f in fields) / 1e9
     except (OSError, ValueError, IndexError):
-        return sum(process.cpu_times()[:2])
+        return sum(process.cpu_times()[:2]), 0.0
 
 
 def metered(work: Callable[[], int]) -> tuple[int, float, dict]:
-    """Run `work` (it returns how many it did); that count, the wall time and the CPU seconds spent, by kind."""
+    """Run `work` (it returns how many it did); that count, the wall time and the CPU seconds spent (`cpu_seconds`)."""
     before = cpu_seconds()
     started = time.perf_counter()
     count = work()
     wall = time.perf_counter() - started
     after = cpu_seconds()
     return count, wall, {kind: after[kind] - before[kind] for kind in after}
+
+
+def machine(cpu: dict, wall: float) -> Optional[float]:
+    """Cores the whole machine kept busy over `wall` seconds; None over less than `MACHINE_WALL` (its clock ticks)."""
+    return cpu["machine"] / wall if wall >= MACHINE_WALL else None
 
 
 def checked(result: Any, boards: int) -> Any:
@@ -93,8 +111,11 @@ def checked(result: Any, boards: int) -> Any:
     return result
 
 
-def measure_target(target: Any, boards: int, settings: Settings, calls: int) -> dict:
-    """Nap, tiny calls and stream on `target` (a `Device`, a `Fleet` or a cluster fleet of `boards` boards)."""
+def measure_target(target: Any, boards: int, settings: Settings, calls: int, values: int) -> dict:
+    """Nap, `calls` tiny calls and a stream of `values` per board on `target`, of `boards` boards.
+
+    `target` is a `Device`, a `Fleet` or a cluster fleet: each has ``task``, and so do the figures' names.
+    """
 
     @target.task
     def nap():
@@ -122,19 +143,21 @@ def measure_target(target: Any, boards: int, settings: Settings, calls: int) -> 
     for _ in range(call_loop_warm):
         checked(tiny(), boards)
     done, wall, cpu = metered(call_loop)
-    figures.update({"calls": done / wall, "board_calls": done * boards / wall})
-    figures.update({f"call_cpu_{kind}": spent / (done * boards) for kind, spent in cpu.items()})
+    figures.update({"calls": done / wall, "board_calls": done * boards / wall, "machine_call": machine(cpu, wall)})
+    figures.update({f"call_cpu_{kind}": cpu[kind] / (done * boards) for kind in KINDS})
+    figures["call_wait"] = cpu["waiting"] / (done * boards)
+    figures["cores_call"] = sum(cpu[kind] for kind in KINDS) / wall
 
     def stream() -> int:
-        return sum(1 for _ in count(settings.fleet_values))
+        return sum(1 for _ in count(values))
 
     received, wall, cpu = metered(stream)
-    if received != boards * settings.fleet_values:
-        raise RuntimeError(f"the stream gave {received} values, not {boards} x {settings.fleet_values}")
-    figures["stream"] = received / wall
-    figures.update({f"value_cpu_{kind}": spent * 1000 / received for kind, spent in cpu.items()})
-    figures["cores_call"] = sum(figures[f"call_cpu_{kind}"] for kind in cpu) * figures["board_calls"]
-    figures["cores_stream"] = sum(figures[f"value_cpu_{kind}"] for kind in cpu) * figures["stream"] / 1000
+    if received != boards * values:
+        raise RuntimeError(f"the stream gave {received} values, not {boards} x {values}")
+    figures.update({"stream": received / wall, "machine_stream": machine(cpu, wall)})
+    figures.update({f"value_cpu_{kind}": cpu[kind] * 1000 / received for kind in KINDS})
+    figures["value_wait"] = cpu["waiting"] * 1000 / received
+    figures["cores_stream"] = sum(cpu[kind] for kind in KINDS) / wall
     return figures
 
 
@@ -151,7 +174,13 @@ def connect_median(connect: Callable[[], Any], repeat: int) -> tuple[float, Any]
 
 
 def measured(
-    connect: Callable[[], Any], boards: int, settings: Settings, repeat: int, calls: int, cluster: bool = False
+    connect: Callable[[], Any],
+    boards: int,
+    settings: Settings,
+    repeat: int,
+    calls: int,
+    values: int,
+    cluster: bool = False,
 ) -> dict:
     """Connect (median of `repeat`), then the nap, tiny calls and stream on what `connect` made; closed after.
 
@@ -159,7 +188,7 @@ def measured(
     """
     seconds, target = connect_median(connect, repeat)
     try:
-        figures = {"connect": seconds, **measure_target(target, boards, settings, calls)}
+        figures = {"connect": seconds, **measure_target(target, boards, settings, calls, values)}
     finally:
         target.close()
     return {name: value for name, value in figures.items() if cluster or not name.endswith(("_engines", "_controller"))}
@@ -235,31 +264,24 @@ def measure_fleet(settings: Settings, errors: list) -> dict:
     """Setup → figures (as `measure_target` gives them), on fresh virtual boards; no process may be left after.
 
     Setups: ``one`` (one Device), ``fleet`` (a Fleet of ``fleet_boards``), ``engine_one`` (one board on a cluster
-    engine) and ``cluster`` (``cluster_engines`` x ``cluster_boards``).
+    engine) and ``cluster`` (``cluster_engines`` x ``cluster_boards``). One board alone makes as many tiny calls
+    and streams as many values as the fleet beside it does over all its boards, so both run about as long.
     """
     before = set(psutil.pids())
-    boards = settings.fleet_boards
-    load = os.getloadavg()[0]  # other sessions' load on the cores before this section adds its own
-    figures = {
-        "load": load,
-        "one": run_part(
-            "one board",
-            errors,
-            lambda: measured(lambda: Device("virtual:"), 1, settings, settings.connects, settings.calls),
-        ),
-        "fleet": run_part(
-            f"{boards} boards in one process",
-            errors,
-            lambda: measured(
-                lambda: Fleet({f"b{i}": "virtual:" for i in range(boards)}),
-                boards,
-                settings,
-                settings.fleet_connects,
-                settings.fleet_calls,
-            ),
-        ),
-    }
+    boards, calls, values = settings.fleet_boards, settings.fleet_calls, settings.fleet_values
+    figures: dict = {"load": os.getloadavg()[0]}  # other sessions' load on the cores before this section's own
+
+    def one() -> dict:
+        return measured(lambda: Device("virtual:"), 1, settings, settings.connects, calls * boards, values * boards)
+
+    def fleet() -> dict:
+        ports = {f"b{i}": "virtual:" for i in range(boards)}
+        return measured(lambda: Fleet(ports), boards, settings, settings.fleet_connects, calls, values)
+
+    figures["one"] = run_part("one board", errors, one)
+    figures["fleet"] = run_part(f"{boards} boards in one process", errors, fleet)
     figures.update(measure_on_cluster(settings, errors))
+    print("measuring the fleet: waiting for its processes to end ...", file=sys.stderr, flush=True)
     lingering = left_behind(before)
     if lingering:
         errors.append("fleet: processes left behind: " + "; ".join(lingering))
@@ -267,37 +289,43 @@ def measure_fleet(settings: Settings, errors: list) -> dict:
 
 
 def measure_on_cluster(settings: Settings, errors: list) -> dict:
-    """One board on one engine, then every engine's boards, on one localhost cluster started for them."""
+    """One board on one engine, then every engine's boards, on one localhost cluster started for them.
+
+    The one board makes the cluster's fleet calls (each costs the cluster's messaging, not the board) and streams
+    as many values as all the cluster's boards.
+    """
     engines, per_engine = settings.cluster_engines, settings.cluster_boards
+    boards, calls, values = engines * per_engine, settings.fleet_calls, settings.fleet_values
     shape = f"{engines}x{per_engine} boards on ipyparallel"
     print(f"measuring the fleet: starting a localhost ipyparallel cluster of {engines} engines ...", file=sys.stderr)
     try:
         with localhost_cluster(engines) as client:
-            one = run_part(
-                "one board on an ipyparallel engine",
-                errors,
-                lambda: measured(
+
+            def one() -> dict:
+                return measured(
                     lambda: Fleet.on_cluster(client, {0: {"solo": "virtual:"}}),
                     1,
                     settings,
                     settings.fleet_connects,
-                    settings.fleet_calls,
+                    calls,
+                    values * boards,
                     cluster=True,
-                ),
-            )
-            many = run_part(
-                shape,
-                errors,
-                lambda: measured(
+                )
+
+            def many() -> dict:
+                return measured(
                     lambda: Fleet.on_cluster(client, cluster_ports(engines, per_engine)),
-                    engines * per_engine,
+                    boards,
                     settings,
                     settings.fleet_connects,
-                    settings.fleet_calls,
+                    calls,
+                    values,
                     cluster=True,
-                ),
-            )
+                )
+
+            figures = {"engine_one": run_part("one board on an ipyparallel engine", errors, one)}
+            figures["cluster"] = run_part(shape, errors, many)
     except Exception as error:  # no cluster: its columns fail, the fleet in this process still stands
         errors.append(f"fleet, {shape}: {type(error).__name__}: {error}")
         return {}
-    return {"engine_one": one, "cluster": many}
+    return figures

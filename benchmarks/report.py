@@ -236,12 +236,16 @@ FLEET_ROWS = [
     ("call_cpu_boards", "CPU per board call (tiny): the board processes", "time", False),
     ("call_cpu_engines", "CPU per board call (tiny): the engines", "time", False),
     ("call_cpu_controller", "CPU per board call (tiny): the controller", "time", False),
-    ("cores_call", "cores busy during the tiny calls (CPU / wall)", "cores", False),
+    ("call_wait", "per board call (tiny): the board waited for a CPU", "time", False),
+    ("cores_call", "cores busy during the tiny calls: these processes (CPU / wall)", "cores", False),
+    ("machine_call", "cores busy during the tiny calls: the whole machine", "cores", False),
     ("value_cpu_host", "CPU per 1000 streamed values: this process", "time", False),
     ("value_cpu_boards", "CPU per 1000 streamed values: the board processes", "time", False),
     ("value_cpu_engines", "CPU per 1000 streamed values: the engines", "time", False),
     ("value_cpu_controller", "CPU per 1000 streamed values: the controller", "time", False),
-    ("cores_stream", "cores busy during the stream (CPU / wall)", "cores", False),
+    ("value_wait", "per 1000 streamed values: the boards waited for a CPU", "time", False),
+    ("cores_stream", "cores busy during the stream: these processes (CPU / wall)", "cores", False),
+    ("machine_stream", "cores busy during the stream: the whole machine", "cores", False),
 ]
 FLEET_NOTES = """\
 Every board is a fresh unthrottled `virtual:` board (its own MicroPython process). The fleet in this process
@@ -249,11 +253,13 @@ calls every board at once on its own threads; the cluster is `ipyparallel.Cluste
 each engine driving its boards with a `Fleet` of its own, reached with `Fleet.on_cluster` (only results cross
 to this process). **x one**: the fleet's figure over the one-board column beside it (one `Device` for the
 fleet in this process, one board on one engine for the cluster): for the 50 ms task the time (the issue's
-target: at most 1.5x), for rates how many times one board's rate. One board alone makes {calls} tiny calls,
-each fleet {fleet_calls} fleet calls; each board of a stream yields {values} values. CPU is user + system time:
-this process's from `resource.getrusage` (all its threads), the boards' from their threads' `schedstat`
-(nanoseconds), the engines' and the controller's from `psutil` (clock ticks of 10 ms); per board call = CPU
-over the calls / (fleet calls x boards)."""
+target: at most 1.5x), for rates how many times one board's rate. Each fleet makes {fleet_calls} tiny fleet
+calls and streams {values} values from each board; one `Device` alone makes as many calls and streams as many
+values as the {boards} boards together, one board on an engine makes the cluster's {fleet_calls} calls and
+streams its boards' values. CPU is user + system time: this process's from `resource.getrusage` (all its
+threads), the boards' from their threads' `schedstat` (nanoseconds), the engines' and the controller's from
+`psutil` (clock ticks of 10 ms); per board call = CPU over the calls / (fleet calls x boards). The whole
+machine's busy cores (other sessions too) are from `/proc/stat`, told over 0.5 s or more."""
 
 
 def show_fleet(value: Optional[float], kind: str) -> str:
@@ -286,11 +292,16 @@ def fleet_table(figures: dict, settings: Settings) -> Iterator[str]:
             yield f"| {title} | " + " | ".join(cells) + " |"
 
 
+def whole_machine(cores: Optional[float]) -> str:
+    """``", the whole machine N"`` when the machine's busy cores were told, else nothing."""
+    return f", the whole machine {cores:.2f}" if cores is not None else ""
+
+
 def fleet_notes(figures: dict, settings: Settings) -> str:
     """How the fleet section measured, then where the time went with this machine's cores, from the figures."""
     notes = FLEET_NOTES.format(
         engines=settings.cluster_engines,
-        calls=settings.calls,
+        boards=settings.fleet_boards,
         fleet_calls=settings.fleet_calls,
         values=settings.fleet_values,
     )
@@ -305,27 +316,31 @@ def fleet_notes(figures: dict, settings: Settings) -> str:
     if "load" in figures:
         lines.append(
             f"- Where the time goes, on {os.cpu_count()} cores shared with other work (load average"
-            f" {figures['load']:.1f} as the section started):"
+            f" {figures['load']:.1f} as the section started); CPU per fleet call (over every board):"
         )
-    for key in ("one", "fleet", "engine_one", "cluster"):
+    boards = {
+        "one": 1,
+        "fleet": settings.fleet_boards,
+        "engine_one": 1,
+        "cluster": settings.cluster_engines * settings.cluster_boards,
+    }
+    for key, count in boards.items():
         column = figures.get(key, {})
         if "calls" not in column:
             continue
         title = FLEET_COLUMNS[key].format(
             boards=settings.fleet_boards, engines=settings.cluster_engines, per_engine=settings.cluster_boards
         )
-        kinds = [
-            ("host", "this process"),
-            ("boards", "the boards"),
-            ("engines", "engines"),
-            ("controller", "controller"),
-        ]
-        spent = ", ".join(
-            f"{what} {column[f'call_cpu_{kind}'] * 1000:.2f} ms" for kind, what in kinds if f"call_cpu_{kind}" in column
-        )
+        kinds = [("host", "this process"), ("boards", "boards"), ("engines", "engines"), ("controller", "controller")]
+        kinds = [(kind, what) for kind, what in kinds if f"call_cpu_{kind}" in column]
+        total = sum(column[f"call_cpu_{kind}"] for kind, _ in kinds) * count * 1000
+        spent = ", ".join(f"{what} {column[f'call_cpu_{kind}'] * count * 1000:.2f}" for kind, what in kinds)
+        stream = sum(column[f"value_cpu_{kind}"] for kind, _ in kinds) * 1000
         lines.append(
-            f"  - {title}: one fleet call took {1000 / column['calls']:.2f} ms of wall time; CPU per board call:"
-            f" {spent} ({column['cores_call']:.2f} cores busy); the stream kept {column['cores_stream']:.2f} cores"
-            " busy."
+            f"  - {title}: a tiny fleet call took {1000 / column['calls']:.2f} ms and {total:.2f} ms of CPU ({spent});"
+            f" the boards waited {column['call_wait'] * count * 1000:.2f} ms for a CPU; these processes kept"
+            f" {column['cores_call']:.2f} cores busy{whole_machine(column.get('machine_call'))}. Streaming:"
+            f" {stream:.2f} ms of CPU per 1000 values, {column['cores_stream']:.2f} cores busy"
+            f"{whole_machine(column.get('machine_stream'))}."
         )
     return "\n".join(lines)
