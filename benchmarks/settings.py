@@ -95,7 +95,7 @@ FULL = {
     "fleet_connects": 3,
     "fleet_naps": 10,
     "fleet_calls": 200,
-    "fleet_values": 5000,
+    "fleet_values": 20000,
     "cluster_engines": 2,
     "cluster_boards": 4,
 }
