@@ -7,8 +7,9 @@ engine for the cluster (the same path through ipyparallel). Per setup:
 - connect: to ready, every board of the fleet (median of ``fleet_connects``; one board: of ``connects``);
 - nap: one call of a task that sleeps 50 ms on the board, over every board (median of ``fleet_naps``);
 - tiny calls: ``fleet_calls`` calls of a task returning 1, back to back; fleet calls per second, and board calls
-  per second (fleet calls x boards) in aggregate;
-- stream: a generator of ``fleet_values`` small ints on every board at once, values per second in aggregate;
+  per second (fleet calls x boards) in aggregate (one `Device` makes as many calls as its fleet's boards together);
+- stream: a generator of ``fleet_values`` small ints on every board at once, values per second in aggregate (one
+  board alone streams as many values as the boards of the fleet beside it);
 - CPU (user + system) spent during the tiny calls and the stream: this process (``resource.getrusage``), the board
   processes (their threads' ``schedstat``) and the cluster's engines and controller (``psutil``: clock ticks);
   the time the boards waited for a CPU (``schedstat``), and how busy the whole machine's cores were (``/proc/stat``).

@@ -43,9 +43,11 @@ class Settings:
     fleet_naps : int
         Timed calls, over every board, of a task that sleeps 50 ms on the board.
     fleet_calls : int
-        Tiny calls over every board of a fleet, back to back (one board alone makes ``calls`` of them).
+        Tiny calls over every board of a fleet, back to back (one `Device` alone makes as many board calls as the
+        fleet in one process makes over all its boards).
     fleet_values : int
-        Values the generator of a fleet's stream yields on each board.
+        Values the generator of a fleet's stream yields on each board (one board alone yields as many as all the
+        boards of the fleet beside it).
     cluster_engines : int
         Engines of the localhost ipyparallel cluster.
     cluster_boards : int
