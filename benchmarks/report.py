@@ -343,4 +343,20 @@ def fleet_notes(figures: dict, settings: Settings) -> str:
             f" {stream:.2f} ms of CPU per 1000 values, {column['cores_stream']:.2f} cores busy"
             f"{whole_machine(column.get('machine_stream'))}."
         )
+    shares = [share_of_cpu(title, figures.get(key, {})) for key, title in FLEET_COLUMNS.items() if key in boards]
+    shares = [line for line in shares if line]
+    if shares:
+        names = {"boards": settings.fleet_boards, "engines": settings.cluster_engines}
+        names["per_engine"] = settings.cluster_boards
+        lines.append("- Shares of a tiny call's CPU: " + "; ".join(shares).format(**names) + ".")
     return "\n".join(lines)
+
+
+def share_of_cpu(title: str, column: dict) -> str:
+    """``"TITLE: this process N %, boards N %, ..."``: how a tiny call's CPU split between the processes."""
+    kinds = [("host", "this process"), ("boards", "boards"), ("engines", "engines"), ("controller", "controller")]
+    spent = [(what, column[f"call_cpu_{kind}"]) for kind, what in kinds if f"call_cpu_{kind}" in column]
+    total = sum(seconds for _, seconds in spent)
+    if not total:
+        return ""
+    return f"{title}: " + ", ".join(f"{what} {seconds / total:.0%}" for what, seconds in spent)
