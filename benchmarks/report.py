@@ -214,3 +214,149 @@ def machine() -> list[str]:
         f"- Python {platform.python_version()} ({platform.python_implementation()}), {platform.platform()}",
         f"- git commit {git_commit()}",
     ]
+
+
+#: The fleet table's columns: setup key → its title (``{boards}``, ``{engines}``, ``{per_engine}`` filled in).
+FLEET_COLUMNS = {
+    "one": "one board (`Device`)",
+    "fleet": "{boards} boards, one process (`Fleet`)",
+    "engine_one": "one board on an ipyparallel engine",
+    "cluster": "{engines}x{per_engine} boards on {engines} ipyparallel engines",
+}
+#: Each fleet column → the one-board column its ratio is taken against.
+FLEET_AGAINST = {"fleet": "one", "cluster": "engine_one"}
+#: The fleet table's rows: figure name, title, kind (``time``, ``rate`` or ``cores``), whether a ratio is shown.
+FLEET_ROWS = [
+    ("connect", "connect to ready, every board, median", "time", True),
+    ("nap", "task sleeping 50 ms on the board, one call over every board, median", "time", True),
+    ("calls", "tiny calls: fleet calls per second", "rate", True),
+    ("board_calls", "tiny calls: board calls per second, aggregate", "rate", True),
+    ("stream", "generator stream, small ints: values per second, aggregate", "rate", True),
+    ("call_cpu_host", "CPU per board call (tiny): this process", "time", False),
+    ("call_cpu_boards", "CPU per board call (tiny): the board processes", "time", False),
+    ("call_cpu_engines", "CPU per board call (tiny): the engines", "time", False),
+    ("call_cpu_controller", "CPU per board call (tiny): the controller", "time", False),
+    ("call_wait", "per board call (tiny): the board waited for a CPU", "time", False),
+    ("cores_call", "cores busy during the tiny calls: these processes (CPU / wall)", "cores", False),
+    ("machine_call", "cores busy during the tiny calls: the whole machine", "cores", False),
+    ("value_cpu_host", "CPU per 1000 streamed values: this process", "time", False),
+    ("value_cpu_boards", "CPU per 1000 streamed values: the board processes", "time", False),
+    ("value_cpu_engines", "CPU per 1000 streamed values: the engines", "time", False),
+    ("value_cpu_controller", "CPU per 1000 streamed values: the controller", "time", False),
+    ("value_wait", "per 1000 streamed values: the boards waited for a CPU", "time", False),
+    ("cores_stream", "cores busy during the stream: these processes (CPU / wall)", "cores", False),
+    ("machine_stream", "cores busy during the stream: the whole machine", "cores", False),
+]
+FLEET_NOTES = """\
+Every board is a fresh unthrottled `virtual:` board (its own MicroPython process). The fleet in this process
+calls every board at once on its own threads; the cluster is `ipyparallel.Cluster(n={engines})` on localhost,
+each engine driving its boards with a `Fleet` of its own, reached with `Fleet.on_cluster` (only results cross
+to this process). **x one**: the fleet's figure over the one-board column beside it (one `Device` for the
+fleet in this process, one board on one engine for the cluster): for the 50 ms task the time (the issue's
+target: at most 1.5x), for rates how many times one board's rate. Each fleet makes {fleet_calls} tiny fleet
+calls and streams {values} values from each board; one `Device` alone makes as many calls and streams as many
+values as the {boards} boards together, one board on an engine makes the cluster's {fleet_calls} calls and
+streams its boards' values. CPU is user + system time: this process's from `resource.getrusage` (all its
+threads), the boards' from their threads' `schedstat` (nanoseconds), the engines' and the controller's from
+`psutil` (clock ticks of 10 ms); per board call = CPU over the calls / (fleet calls x boards). The whole
+machine's busy cores (other sessions too) are from `/proc/stat`, told over 0.5 s or more."""
+
+
+def show_fleet(value: Optional[float], kind: str) -> str:
+    """A fleet figure in its unit (cores with two decimals, the rest as `show` does)."""
+    if value is not None and kind == "cores":
+        return f"{value:.2f}"
+    return show(value, kind)
+
+
+def fleet_table(figures: dict, settings: Settings) -> Iterator[str]:
+    """Markdown lines of the fleet table; `figures` is setup key → figure name → value (see measure_fleet)."""
+    names = {"boards": settings.fleet_boards, "engines": settings.cluster_engines}
+    names["per_engine"] = settings.cluster_boards
+    header = []
+    for key, title in FLEET_COLUMNS.items():
+        header.append(title.format(**names))
+        if key in FLEET_AGAINST:
+            header.append("x one")
+    yield "| | " + " | ".join(header) + " |"
+    yield "|---|" + "---:|" * len(header)
+    for figure, title, kind, ratio in FLEET_ROWS:
+        cells = []
+        for key in FLEET_COLUMNS:
+            value = figures.get(key, {}).get(figure)
+            cells.append(show_fleet(value, kind))
+            if key in FLEET_AGAINST:
+                against = figures.get(FLEET_AGAINST[key], {}).get(figure)
+                cells.append(f"{value / against:.2f}x" if ratio and value and against else "—")
+        if any(cell != "—" for cell in cells):
+            yield f"| {title} | " + " | ".join(cells) + " |"
+
+
+def whole_machine(cores: Optional[float]) -> str:
+    """``", the whole machine N"`` when the machine's busy cores were told, else nothing."""
+    return f", the whole machine {cores:.2f}" if cores is not None else ""
+
+
+def fleet_notes(figures: dict, settings: Settings) -> str:
+    """How the fleet section measured, then where the time went with this machine's cores, from the figures."""
+    notes = FLEET_NOTES.format(
+        engines=settings.cluster_engines,
+        boards=settings.fleet_boards,
+        fleet_calls=settings.fleet_calls,
+        values=settings.fleet_values,
+    )
+    nap, one = figures.get("fleet", {}).get("nap"), figures.get("one", {}).get("nap")
+    lines = [notes, ""]
+    if nap and one:
+        verdict = "within" if nap <= 1.5 * one else "over"
+        lines.append(
+            f"- The 50 ms task on {settings.fleet_boards} boards took {nap / one:.2f}x the time of one board"
+            f" ({verdict} the issue's 1.5x)."
+        )
+    if "load" in figures:
+        lines.append(
+            f"- Where the time goes, on {os.cpu_count()} cores shared with other work (load average"
+            f" {figures['load']:.1f} as the section started); CPU per fleet call (over every board):"
+        )
+    boards = {
+        "one": 1,
+        "fleet": settings.fleet_boards,
+        "engine_one": 1,
+        "cluster": settings.cluster_engines * settings.cluster_boards,
+    }
+    for key, count in boards.items():
+        column = figures.get(key, {})
+        if "calls" not in column:
+            continue
+        title = FLEET_COLUMNS[key].format(
+            boards=settings.fleet_boards, engines=settings.cluster_engines, per_engine=settings.cluster_boards
+        )
+        kinds = [("host", "this process"), ("boards", "boards"), ("engines", "engines"), ("controller", "controller")]
+        kinds = [(kind, what) for kind, what in kinds if f"call_cpu_{kind}" in column]
+        total = sum(column[f"call_cpu_{kind}"] for kind, _ in kinds) * count * 1000
+        spent = ", ".join(f"{what} {column[f'call_cpu_{kind}'] * count * 1000:.2f}" for kind, what in kinds)
+        stream = sum(column[f"value_cpu_{kind}"] for kind, _ in kinds) * 1000
+        lines.append(
+            f"  - {title}: a tiny fleet call took {1000 / column['calls']:.2f} ms and {total:.2f} ms of CPU ({spent});"
+            f" the boards waited {column['call_wait'] * count * 1000:.2f} ms for a CPU; these processes kept"
+            f" {column['cores_call']:.2f} cores busy{whole_machine(column.get('machine_call'))}. Streaming:"
+            f" {stream:.2f} ms of CPU per 1000 values, {column['cores_stream']:.2f} cores busy"
+            f"{whole_machine(column.get('machine_stream'))}."
+        )
+    shares = [share_of_cpu(title, figures.get(key, {})) for key, title in FLEET_COLUMNS.items() if key in boards]
+    shares = [line for line in shares if line]
+    if shares:
+        names = {"boards": settings.fleet_boards, "engines": settings.cluster_engines}
+        names["per_engine"] = settings.cluster_boards
+        lines.append("- Shares of a tiny call's CPU: " + "; ".join(shares).format(**names) + ".")
+    return "\n".join(lines)
+
+
+def share_of_cpu(title: str, column: dict) -> str:
+    """``"TITLE: this process N %, boards N %, ..."``: how a tiny call's CPU split between the processes."""
+    kinds = [("host", "this process"), ("boards", "boards"), ("engines", "engines"), ("controller", "controller")]
+    spent = [(what, column[f"call_cpu_{kind}"]) for kind, what in kinds if f"call_cpu_{kind}" in column]
+    total = sum(seconds for _, seconds in spent)
+    if not total:
+        return ""
+    return f"{title}: " + ", ".join(f"{what} {seconds / total:.0%}" for what, seconds in spent)

@@ -1,13 +1,14 @@
 """Measure ours next to Belay 0.30.1, mpremote 1.29 and the bare raw REPL on fresh virtual boards; write results.md.
 
-Usage: ``python benchmarks/run.py [PORT] [--quick] [--baud N] [--only SECTION ...] [--no-peers]``.
+Usage: ``python benchmarks/run.py [PORT] [--quick] [--baud N] [--only SECTION ...] [--no-peers] [--fleet-boards N]``.
 
 Without PORT every tool gets its own fresh virtual board for each link speed: unthrottled, and throttled to a
 UART's speed (``--baud``, 115200 unless told). With PORT (a real board) everything runs on it, at ``--baud``;
-its sync writes ``/tree`` and ``/single`` there, and the network section is left out. Prints the tables and
-writes them to ``benchmarks/results.md`` with the date, the machine and the git commit. ``--quick`` (fewer calls
-and values, smaller files) takes under two minutes. Figures on a shared machine are noisy: compare the figures
-of one run. Not part of the test suite.
+its sync writes ``/tree`` and ``/single`` there, and the network section is left out. The fleet section drives
+many fresh unthrottled ``virtual:`` boards at once, in this process and on a localhost ipyparallel cluster.
+Prints the tables and writes them to ``benchmarks/results.md`` with the date, the machine and the git commit.
+``--quick`` (fewer calls and values, smaller files) takes under two minutes. Figures on a shared machine are noisy:
+compare the figures of one run. Not part of the test suite.
 """
 
 import argparse
@@ -24,6 +25,7 @@ from typing import Optional
 
 from boards import Board, real_board, virtual_board
 from measure_engine import measure_floor, measure_ours
+from measure_fleet import measure_fleet
 from measure_kernel import measure_kernel
 from measure_network import measure_network
 from measure_sync import Sources, clear_board_folders, make_sources, measure_sync, ours_runner, peer_runner
@@ -37,6 +39,8 @@ from report import (
     TOOLS,
     board_rows,
     board_table,
+    fleet_notes,
+    fleet_table,
     kernel_table,
     machine,
     network_table,
@@ -71,11 +75,21 @@ def parse_settings(argv: Optional[list] = None) -> tuple[Optional[str], Settings
         parser.add_argument(
             f"--{name}", type=int, default=None, help=f"{what} (full {FULL[name]}, quick {QUICK[name]})"
         )
+    parser.add_argument(
+        "--fleet-boards",
+        type=int,
+        default=None,
+        help=f"virtual boards of the fleet in one process (full {FULL['fleet_boards']}, quick {QUICK['fleet_boards']})",
+    )
     parser.add_argument("--output", type=Path, default=RESULTS, help=f"results file (default {RESULTS.name})")
     args = parser.parse_args(argv)
     counts = dict(QUICK if args.quick else FULL)
     counts.update(
-        {name: getattr(args, name) for name in ("calls", "values", "connects", "rounds") if getattr(args, name)}
+        {
+            name: getattr(args, name)
+            for name in ("calls", "values", "connects", "rounds", "fleet_boards")
+            if getattr(args, name)
+        }
     )
     sections = tuple(section for section in SECTIONS if not args.only or section in args.only)
     if args.port:
@@ -189,6 +203,7 @@ def render(
     sources: Optional[Sources],
     network: dict,
     kernel: dict,
+    fleet: dict,
     errors: list,
     header: list,
 ) -> str:
@@ -208,6 +223,9 @@ def render(
         lines += ["## network transports on loopback (unthrottled)", "", *network_table(network), ""]
     if kernel:
         lines += ["## kernel", "", *kernel_table(kernel), ""]
+    if fleet:
+        lines += ["## many boards at once (unthrottled)", "", *fleet_table(fleet, settings), ""]
+        lines += [fleet_notes(fleet, settings), ""]
     if settings.baud:
         lines += ["## what the columns mean", ""]
         lines += [LIMITS_EXPLAINED.format(link=settings.baud / 10, baud=settings.baud), ""]
@@ -233,6 +251,17 @@ def resync_notes(boards: dict, settings: Settings, virtual: bool) -> list[str]:
     return [*notes, ""] if notes else []
 
 
+def fleet_counts(settings: Settings) -> list[str]:
+    """The header line of the fleet section's counts (none when it does not run)."""
+    if "fleet" not in settings.sections:
+        return []
+    return [
+        f"- fleet: {settings.fleet_boards} boards in one process and {settings.cluster_engines}x"
+        f"{settings.cluster_boards} on ipyparallel; {settings.fleet_connects} connects, {settings.fleet_naps} naps,"
+        f" {settings.fleet_calls} tiny calls and {settings.fleet_values} streamed values per board per fleet"
+    ]
+
+
 def main(argv: Optional[list] = None) -> None:
     """Run the benchmark; print the tables and write them to the results file."""
     port, settings, output = parse_settings(argv)
@@ -249,6 +278,7 @@ def main(argv: Optional[list] = None) -> None:
             boards, sources = run_boards(port, settings, work, errors)
         network = measure_network(work, settings, errors) if "network" in settings.sections else {}
         kernel = run_kernel(port, settings, work, errors) if "kernel" in settings.sections else {}
+    fleet = measure_fleet(settings, errors) if "fleet" in settings.sections else {}
     elapsed = time.perf_counter() - started
     command = "python benchmarks/run.py" + "".join(f" {shlex.quote(arg)}" for arg in (argv or sys.argv[1:]))
     header = [
@@ -257,9 +287,10 @@ def main(argv: Optional[list] = None) -> None:
         f"- {started_at:%Y-%m-%d %H:%M} UTC, {settings.mode} mode (`{command}`), {elapsed:.0f} s",
         f"- {settings.calls} calls, {settings.values} streamed values, {settings.connects} connects per tool and"
         f" link speed; {settings.rounds} network rounds; {settings.kernel_rounds} kernel cells",
+        *fleet_counts(settings),
         *header_machine,
     ]
-    text = render(port, settings, boards, sources, network, kernel, errors, header)
+    text = render(port, settings, boards, sources, network, kernel, fleet, errors, header)
     print(text)
     output.write_text(text)
     print(f"(written to {os.path.relpath(output)})", file=sys.stderr)

@@ -7,7 +7,7 @@ from typing import Callable, Optional
 from attrs import frozen
 
 #: Sections of the benchmark, in the order they run; ``--only`` picks some of them.
-SECTIONS = ("connect", "call", "eval", "stream", "heap", "sync", "network", "kernel")
+SECTIONS = ("connect", "call", "eval", "stream", "heap", "sync", "network", "kernel", "fleet")
 #: Sections measured per tool on each board (the rest have their own boards).
 BOARD_SECTIONS = ("connect", "call", "eval", "stream", "heap", "sync")
 #: The streamed values: small ints of three digits each, so every printed value takes as many bytes.
@@ -36,6 +36,22 @@ class Settings:
         Size of the one binary file synced, in KiB.
     kernel_rounds : int
         ``1+1`` cells timed in the kernel (a fifth as many print and interrupt cells).
+    fleet_boards : int
+        Virtual boards of the fleet in this process (the ``fleet`` section).
+    fleet_connects : int
+        Timed connects of each fleet (and of the one board on a cluster engine).
+    fleet_naps : int
+        Timed calls, over every board, of a task that sleeps 50 ms on the board.
+    fleet_calls : int
+        Tiny calls over every board of a fleet, back to back (one `Device` alone makes as many board calls as the
+        fleet in one process makes over all its boards).
+    fleet_values : int
+        Values the generator of a fleet's stream yields on each board (one board alone yields as many as all the
+        boards of the fleet beside it).
+    cluster_engines : int
+        Engines of the localhost ipyparallel cluster.
+    cluster_boards : int
+        Virtual boards on each engine of the cluster.
     baud : int or None
         The UART speed of the throttled runs (None: only unthrottled ones), or the real board's line speed.
     peers : bool
@@ -52,6 +68,13 @@ class Settings:
     tree_files: int
     binary_kib: int
     kernel_rounds: int
+    fleet_boards: int
+    fleet_connects: int
+    fleet_naps: int
+    fleet_calls: int
+    fleet_values: int
+    cluster_engines: int
+    cluster_boards: int
     baud: Optional[int]
     peers: bool
     sections: tuple
@@ -70,6 +93,13 @@ FULL = {
     "tree_files": 40,
     "binary_kib": 200,
     "kernel_rounds": 50,
+    "fleet_boards": 16,
+    "fleet_connects": 3,
+    "fleet_naps": 10,
+    "fleet_calls": 200,
+    "fleet_values": 20000,
+    "cluster_engines": 2,
+    "cluster_boards": 4,
 }
 QUICK = {
     "calls": 100,
@@ -79,6 +109,13 @@ QUICK = {
     "tree_files": 10,
     "binary_kib": 20,
     "kernel_rounds": 10,
+    "fleet_boards": 8,
+    "fleet_connects": 1,
+    "fleet_naps": 5,
+    "fleet_calls": 30,
+    "fleet_values": 500,
+    "cluster_engines": 2,
+    "cluster_boards": 2,
 }
 
 
