@@ -118,6 +118,10 @@ class TimeSync:
         """
         if self.time_offset is None:
             raise ValueError("time synchronisation has not been performed; call sync_time() first")
+        if self._reference_tick is None:
+            # A new connection kept the offset but not the reference: this reading, taken within the interval,
+            # becomes the reference (its host time is known to within half the interval).
+            self.unwrap_tick(raw_tick, (earliest + latest) / 2)
         return self.unwrap_within(raw_tick, earliest, latest) / 1000 - self.time_offset
 
 

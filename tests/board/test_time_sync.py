@@ -135,3 +135,16 @@ def test_reconnect_starts_a_new_tick_reference(device):
     assert device._clock.sync._reference_tick is None
     value, _ = device("3", return_time=True)  # still stamps: the kept offset and a fresh reference
     assert value == 3
+
+
+def test_a_timed_call_after_a_reconnect_is_stamped_even_when_its_round_trip_is_slow(device):
+    # A loaded host makes every round trip slower than the best one sync_time saw: the reply then cannot refine
+    # the offset, and must still be stamped against the kept offset (it used to say "call sync_time() first").
+    device.sync_time()
+    device.reconnect()
+    device._clock.best_round_trip = -1.0  # no reply counts as a tight round trip
+    before = time.time()
+    value, stamp = device("3", return_time=True)
+    after = time.time()
+    assert value == 3
+    assert before - SLACK <= stamp.timestamp() <= after + SLACK

@@ -56,6 +56,16 @@ def test_a_reading_outside_its_interval_is_a_reset():
         sync.host_time(1_200, 1010.0, 1010.5)  # the board's clock restarted about a second before
 
 
+def test_host_time_after_a_new_connection_uses_the_kept_offset_with_the_reading_as_reference():
+    # A reconnect forgets the reference tick (the board may have restarted its clock) but keeps the offset; a timed
+    # reply whose round trip is too slow to refine the offset is still stamped, and starts the new reference.
+    sync = TimeSync(ticks_max=2**30 - 1)
+    sync.update_offset(1_000, 500.0)  # offset -499 s
+    sync.reset()
+    assert sync.host_time(20_000, 519.0, 519.2) == pytest.approx(20.0 + 499.0)
+    assert sync.host_time(21_000, 520.0, 520.1) == pytest.approx(21.0 + 499.0)  # unwrapped against the new one
+
+
 def test_host_time_before_any_sample_says_to_sync_first():
     with pytest.raises(ValueError, match="sync_time"):
         TimeSync().host_time(5, 1.0, 1.0)
