@@ -10,6 +10,7 @@ from typing import Any, Callable, Optional, TextIO, Union
 from .device import Device
 from .errors import ConnectionFailedError, ConnectionLost
 from .fleet_calls import BoardJob, run_jobs
+from .fleet_decorators import FleetDecorators
 from .fleet_output import BoardOutput
 from .fleet_result import FleetResult
 from .fleet_stream import FleetStream
@@ -18,7 +19,7 @@ from .fleet_stream import FleetStream
 ON_LOST = ("skip", "reconnect")
 
 
-class Fleet:
+class Fleet(FleetDecorators):
     """Many boards at once: connect in parallel, define functions on every board, call them everywhere.
 
     Parameters
@@ -265,27 +266,6 @@ class Fleet:
 
     # -- decorators ----------------------------------------------------------------------------------
 
-    def task(self, f: Optional[Callable] = None, /, **options: Any) -> Any:
-        """Define `f` as a task on every board (or those in ``on=``); calling it calls it on all of them.
-
-        A plain task gives a `FleetResult`; a generator task gives a `FleetStream` of ``(name, value)`` pairs
-        (streams have no deadline: `FleetStream.close` ends them). ``timeout=`` sets the per-board deadline of
-        its calls; other options go to each ``device.task``.
-        """
-        return self._decorate("task", f, options)
-
-    def setup(self, f: Optional[Callable] = None, /, **options: Any) -> Any:
-        """Define `f` as setup code on every board (``autoinit=True`` runs it at once); calling runs it on all."""
-        return self._decorate("setup", f, options)
-
-    def thread(self, f: Optional[Callable] = None, /, **options: Any) -> Any:
-        """Define `f` as a board thread on every board; calling it starts it on all."""
-        return self._decorate("thread", f, options)
-
-    def teardown(self, f: Optional[Callable] = None, /, **options: Any) -> Any:
-        """Define `f` as teardown code on every board, run when the fleet closes (calling it runs it now)."""
-        return self._decorate("teardown", f, options)
-
     def _decorate(self, kind: str, f: Optional[Callable], options: dict) -> Any:
         if f is None:
             return lambda function: self._decorate(kind, function, options)
@@ -302,12 +282,6 @@ class Fleet:
         outcomes = run_jobs(boards, max_workers=self.max_workers, output=self._output)
         for name, error in outcomes.errors.items():
             warnings.warn(f"board {name!r} did not close cleanly: {error}", stacklevel=2)
-
-    def __enter__(self) -> "Fleet":
-        return self
-
-    def __exit__(self, *exc_info: Any) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         failed = f", failed={list(self.failed)}" if self.failed else ""

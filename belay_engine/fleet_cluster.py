@@ -22,6 +22,7 @@ from typing import Any, Callable, Optional, TextIO, Union
 from . import fleet_engine
 from .errors import ConnectionFailedError, EngineLost
 from .fleet import ON_LOST
+from .fleet_decorators import FleetDecorators
 from .fleet_output import BoardOutput
 from .fleet_result import FleetResult, copy_error, name_error
 from .source import getsource
@@ -45,7 +46,7 @@ def _engine_failure(engine: int, error: BaseException) -> Optional[EngineLost]:
     return None
 
 
-class ClusterFleet:
+class ClusterFleet(FleetDecorators):
     """The `Fleet` API over boards that hang off ipyparallel engines (`Fleet.on_cluster` makes one).
 
     Parameters
@@ -274,22 +275,6 @@ class ClusterFleet:
         on = self._targets(on)
         return self._call(on, fleet_engine.reconnect, lambda engine: (self._id, on))
 
-    def task(self, f: Optional[Callable] = None, /, **options: Any) -> Any:
-        """As `Fleet.task`, on every engine's boards."""
-        return self._decorate("task", f, options)
-
-    def setup(self, f: Optional[Callable] = None, /, **options: Any) -> Any:
-        """As `Fleet.setup`, on every engine's boards."""
-        return self._decorate("setup", f, options)
-
-    def thread(self, f: Optional[Callable] = None, /, **options: Any) -> Any:
-        """As `Fleet.thread`, on every engine's boards."""
-        return self._decorate("thread", f, options)
-
-    def teardown(self, f: Optional[Callable] = None, /, **options: Any) -> Any:
-        """As `Fleet.teardown`, on every engine's boards."""
-        return self._decorate("teardown", f, options)
-
     def _decorate(self, kind: str, f: Optional[Callable], options: dict) -> Any:
         if f is None:
             return lambda function: self._decorate(kind, function, options)
@@ -304,12 +289,6 @@ class ClusterFleet:
             else:
                 self._print(reply["printed"])
         self.engines = {engine: names for engine, names in self.engines.items() if engine in self.lost_engines}
-
-    def __enter__(self) -> "ClusterFleet":
-        return self
-
-    def __exit__(self, *exc_info: Any) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         lost = f", lost engines {sorted(self.lost_engines)}" if self.lost_engines else ""
