@@ -240,37 +240,21 @@ class CallDispatcher:
         self._forget()
         if reply is None or reply.finished:
             return
-        output = OutputForwarder()
-
-        def take(event: Any) -> None:
-            if isinstance(event, Output):
-                _pass_on(parser.feed(event.data), output)
-
         try:
             repl.interrupt()  # DISPATCH_END: read as input by the waiting dispatcher
-            if not reply.finish(repl.interrupt_timeout, take):
+            if not _read_out(reply, parser, repl.interrupt_timeout):
                 reply.close()  # it does not end: Ctrl-C until it does
         except ConnectionLost:
             raise
         except BaseException:
             reply.close()
             raise
-        output.write(parser.flush())
-        output.finish()
 
     def _drain(self) -> None:
         """Pass on what a dispatcher that has ended printed after the last call, and forget it."""
         reply, parser = self._reply, self._parser
         self._forget()
-        output = OutputForwarder()
-
-        def take(event: Any) -> None:
-            if isinstance(event, Output):
-                _pass_on(parser.feed(event.data), output)
-
-        reply.finish(0, take)  # only what is queued: the reply has ended
-        output.write(parser.flush())
-        output.finish()
+        _read_out(reply, parser, 0)  # only what is queued: the reply has ended
 
     def _stop(self, repl: RawRepl, reply: Reply) -> None:
         """After host code raised during a call: stop the board code and leave the raw REPL's line empty."""
@@ -293,6 +277,20 @@ class CallDispatcher:
     def _forget(self) -> None:
         self._reply = None
         self._session.clear_dispatching()
+
+
+def _read_out(reply: Reply, parser: RecordParser, timeout: float) -> bool:
+    """Read `reply` for at most `timeout` s, passing on what it printed and displayed; whether it ended."""
+    output = OutputForwarder()
+
+    def take(event: Any) -> None:
+        if isinstance(event, Output):
+            _pass_on(parser.feed(event.data), output)
+
+    ended = reply.finish(timeout, take)
+    output.write(parser.flush())
+    output.finish()
+    return ended
 
 
 def _pass_on(items: list, output: OutputForwarder) -> None:

@@ -34,15 +34,7 @@ class _belay_j:
     from time import sleep_ms as z
 
     w = _belay.w  # noqa: F821 - the helpers' writer, installed before this part
-    try:
-        import select
-
-        _q = select.poll()
-        _q.register(sys.stdin, select.POLLIN)
-        Q = _q.poll
-        del select, _q
-    except Exception:
-        Q = None
+    Q = _belay.q  # noqa: F821 - the helpers' poll of stdin (None where the board has no select.poll)
 
     def a(i, k, s):
         # Queue a frame and have the main thread write it soon. A full queue makes the job wait, as a full
