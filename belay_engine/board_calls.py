@@ -107,7 +107,7 @@ def load_helper_module(path: str, nonce: str, version: str) -> str:
     `version`) or damaged, and an exception when it is missing or unreadable: the host then writes the files
     again. One short line, the whole of a connect's install when the files are there.
     """
-    return f"exec(open({encode(path)}).read());_belay_load({encode(nonce)},{encode(version)})"
+    return f"exec(open({encode(path)}).read());_belay_load({encode(nonce.encode())},{encode(version.encode())})"
 
 
 def mpy_version_probe() -> str:
@@ -163,22 +163,22 @@ def _file_bytes(content: bytes) -> str:
 # -- streams ------------------------------------------------------------------------------------------------
 
 
-def stream_start(key: str, call: str) -> str:
+def stream_start(key: int, call: str) -> str:
     """Board code keeping the generator `call` makes under `key` and pushing its values until done or paused."""
     return f"_belay.s({encode(key)},{call})"
 
 
-def stream_resume(key: str) -> str:
+def stream_resume(key: int) -> str:
     """Board code pushing the values of the generator kept under `key` again, after a pause."""
     return f"_belay.s({encode(key)})"
 
 
-def lockstep_start(key: str, call: str) -> str:
+def lockstep_start(key: int, call: str) -> str:
     """Board statement keeping the generator `call` makes under `key`, to be stepped by `lockstep_step`."""
     return f"_belay.o[{encode(key)}]={call}"
 
 
-def lockstep_step(key: str, sent: Any) -> str:
+def lockstep_step(key: int, sent: Any) -> str:
     """Board code sending the host value `sent` into the generator under `key` and reporting what it yields.
 
     Nothing is reported when the generator returns; it is then forgotten.
@@ -191,7 +191,7 @@ def lockstep_step(key: str, sent: Any) -> str:
     return f"_belay.x({encode(key)},{encode(sent)})"
 
 
-def close_stream(key: str) -> str:
+def close_stream(key: int) -> str:
     """Board code closing the generator under `key` (its ``finally`` runs) and forgetting it; none there is fine."""
     return f"(lambda g:g and g.close())(_belay.o.pop({encode(key)},None))"
 

@@ -40,7 +40,7 @@ HELPER_MODULE_FILE = "helpers.py"
 #: The helpers compiled by mpy-cross, in `MODULE_FOLDER` (imported by the helpers' file where it is there).
 MPY_MODULE_FILE = "_belay_helpers.mpy"
 #: The helpers' record start in their source: the nonce goes where it says ``@@``.
-NONCE_SOURCE = '"\\x1e@@"'
+NONCE_SOURCE = 'b"\\x1e@@".decode()'
 #: The board sources kept as files next to the helpers, for a short line to run them.
 KEPT_SOURCES = ("startup_micropython", "startup_circuitpython")
 #: Bytes of the parts' SHA-256 digest that the board checks the kept helpers' parts against.
@@ -106,7 +106,7 @@ def helper_module(mpy: Optional[bytes] = None) -> HelperModule:
         extra = ((mpy_path, mpy),)
         digest = hashlib.sha256(mpy).digest()[:DIGEST_BYTES]
     text = (
-        template.replace('"@VERSION@"', repr(version))
+        template.replace('b"@VERSION@"', repr(version.encode()))
         .replace('b"@DIGEST@"', repr(digest))
         .replace('("@PARTS@",)', "(" + "".join(repr(part) + "," for part in parts) + ")")
         .replace('"@MPY@"', repr(mpy_path))

@@ -325,10 +325,13 @@ class Session:
 
     # -- board objects ------------------------------------------------------------------------------
 
-    def new_stream_key(self) -> str:
-        """A key under which the board keeps a streaming generator."""
+    def new_stream_key(self) -> int:
+        """A key under which the board keeps a streaming generator: negative, so never a proxy's id.
+
+        An int, not a short string: the board interns a short string literal for good, one per stream.
+        """
         self._stream_count += 1
-        return f"g{self._stream_count}"
+        return -self._stream_count
 
     def release_later(self, key: Union[int, str], generation: int) -> None:
         """Forget the board object kept under `key` with the next exchange (safe from the garbage collector)."""

@@ -44,7 +44,7 @@ class TaskStream:
     def __init__(
         self,
         session: Session,
-        key: str,
+        key: int,
         call: str,
         *,
         trusted: bool = False,
@@ -319,7 +319,7 @@ class TaskStream:
 
 
 def lockstep_stream(
-    session: Session, key: str, call: str, *, trusted: bool = False, stream_out: Optional[TextIO] = None
+    session: Session, key: int, call: str, *, trusted: bool = False, stream_out: Optional[TextIO] = None
 ) -> Generator[Any, Any, None]:
     """Step a board generator one value per round trip, so values sent with ``send()`` reach it."""
     generation = session.generation

@@ -20,7 +20,7 @@ import sys
 
 
 class _belay_j:
-    S = "\x1e@@"
+    S = b"\x1e@@".decode()  # not a str literal: the board would intern it for good
     L = _thread.allocate_lock()
     b = []  # frames waiting for the main thread
     t = {}  # thread ident -> job id

@@ -8,13 +8,14 @@
 # it stays behind but what the parts install.
 
 
-def _belay_load(n, v, V="@VERSION@", D=b"@DIGEST@", P=("@PARTS@",), M="@MPY@"):
+def _belay_load(n, v, V=b"@VERSION@", D=b"@DIGEST@", P=("@PARTS@",), M="@MPY@"):
     # n: the nonce, v: the version the host expects. Installs nothing (the host then writes these files again)
     # when they are another engine's or damaged. Run by exec in the REPL, its globals are the REPL's.
     g = globals()
     del g["_belay_load"]
     if v != V:
         return
+    n = n.decode()  # given as bytes: a short str literal would be interned for good, one per connect
     try:
         from hashlib import sha256
     except ImportError:

@@ -13,7 +13,7 @@ import sys
 
 class _belay:
     w = sys.stdout.write
-    S = "\x1e@@"
+    S = b"\x1e@@".decode()  # from bytes: a short str literal would be interned for good, one per connection
     o = {}
     n = 0
     # Types whose repr may be big: written piecewise when it is.

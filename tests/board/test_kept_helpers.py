@@ -211,6 +211,38 @@ def test_the_helpers_hold_at_most_4_kib_of_heap(device, kept):
     assert device("[n for n in globals() if n.startswith('_belay') and n != '_belay']") == []
 
 
+def interned_names(device) -> int:
+    """How many names the board has interned (they stay in its heap for good)."""
+    report = device.session.repl.exec(b"import micropython\nmicropython.qstr_info()")[0].decode()
+    return int(report.split("n_qstr=")[1].split(",")[0])
+
+
+def test_reconnecting_without_a_reset_interns_nothing_new(board_root, kept):
+    with Device(f"virtual:{board_root}") as device:
+        run = device.session.repl.exec
+        nonces = ["Ab3dE6g8", "Zy9xW8v7", "Qq1Rr2Ss", device.session.nonce]
+        load = [board_calls.load_helper_module(kept.helpers_path, nonce, kept.version) for nonce in nonces]
+        run(load[-1].encode())
+        before = interned_names(device)
+        for line in load:  # what a connect with reset=False runs, each with its own nonce
+            assert b"\x1e" + nonces[load.index(line)].encode() in run(line.encode())[0]
+        assert interned_names(device) == before
+        assert device("1 + 1") == 2
+
+
+def test_streams_intern_no_key(device):
+    @device.task
+    def count(n):
+        for i in range(n):
+            yield i
+
+    assert list(count(3)) == [0, 1, 2]
+    before = interned_names(device)
+    for _ in range(5):
+        assert list(count(3)) == [0, 1, 2]
+    assert interned_names(device) == before
+
+
 def test_engine_frames_still_name_the_engine_file(board_root, kept):
     with Device(f"virtual:{board_root}"):
         pass

@@ -32,7 +32,7 @@ def test_the_helpers_file_holds_the_parts_with_their_nonce_placeholder_and_diges
     assert defaults["P"] == helper_parts()
     assert "@@" in defaults["P"][0]
     assert defaults["D"] == hashlib.sha256("".join(helper_parts()).encode()).digest()[:DIGEST_BYTES]
-    assert defaults["V"] == helper_module().version
+    assert defaults["V"] == helper_module().version.encode()  # bytes: never interned on the board
     assert f'"{ENGINE_FILE}"' in helper_module().files[-1][1].decode()
 
 
@@ -44,8 +44,8 @@ def test_the_helpers_file_comes_last_after_the_kept_startups():
 
 def test_the_load_line_is_one_short_line_with_nonce_and_version():
     line = board_calls.load_helper_module("/.belay/helpers.py", "N0nce123", "0123abcd")
-    assert line == "exec(open('/.belay/helpers.py').read());_belay_load('N0nce123','0123abcd')"
-    assert len(line) == 74
+    assert line == "exec(open('/.belay/helpers.py').read());_belay_load(b'N0nce123',b'0123abcd')"
+    assert len(line) == 76  # the b prefixes: bytes literals, which the board never interns
 
 
 def test_the_kept_startup_runs_from_a_line():
