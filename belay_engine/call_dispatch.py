@@ -30,7 +30,8 @@ from .errors import ConnectionLost, PyboardError
 from .minify import minify
 from .output import OutputForwarder
 from .protocol.call_frames import CallReplyReader, FrameError, frame_tail, frame_with_tail, traceback_as_called
-from .protocol.control_bytes import DISPATCH_NUDGE
+from .protocol.control_bytes import DISPATCH_NUDGE, RESULT
+from .protocol.deadline import Deadline
 from .protocol.framing import ErrorOutput, Finished, Output
 from .protocol.raw_repl import RawRepl, Reply
 from .protocol.records import RecordParser
@@ -89,6 +90,7 @@ class CallDispatcher:
         self._parser: Optional[RecordParser] = None
         self._indices: dict[str, int] = {}  # task names the running dispatcher knows, by index
         self._last_call = -1  # the session's exchange count right after the last task call
+        self._frameable: set[str] = set()  # task names short enough for a frame
         #: Task calls that went as frames to a running dispatcher, and dispatcher starts (for tests and benchmarks).
         self.frames_sent = 0
         self.starts = 0
@@ -106,14 +108,18 @@ class CallDispatcher:
         Otherwise the call goes by the raw REPL, as `Session.run` of ``_belay.r(name(...))``.
         """
         session = self._session
-        arguments = [encode(arg) for arg in args]  # a TypeError before anything is sent
-        keywords = "{" + ",".join(f"{encode(key)}:{encode(value)}" for key, value in kwargs.items()) + "}"
-        keywords = keywords if kwargs else None
+        arguments, keywords = (), None
+        if args or kwargs:
+            arguments = [encode(arg) for arg in args]  # a TypeError before anything is sent
+            keywords = "{" + ",".join(f"{encode(key)}:{encode(value)}" for key, value in kwargs.items()) + "}"
+            keywords = keywords if kwargs else None
         if self._reply is None and not self._starting_pays():
             return self._call_by_raw_repl(name, args, kwargs, trusted)
         try:
-            tail = frame_tail(arguments, keywords)
-            frame_with_tail(name, b"")  # a name too long for a frame goes by the raw REPL too
+            tail = frame_tail(arguments, keywords) if args or kwargs else b""
+            if name not in self._frameable:
+                frame_with_tail(name, b"")  # a name too long for a frame goes by the raw REPL too
+                self._frameable.add(name)
         except FrameError:
             return self._call_by_raw_repl(name, args, kwargs, trusted)
         with session.hold(self) as repl:
@@ -179,6 +185,24 @@ class CallDispatcher:
             The task raised (the dispatcher has ended).
         """
         reply = self._reply
+        deadline = Deadline(NUDGE_AFTER)
+        try:
+            data = reply.read_stdout(deadline)
+        except ConnectionLost:
+            self._forget()
+            raise
+        except BaseException:
+            self._stop(repl, reply)  # host code raised (Ctrl-C): leave the board idle
+            raise
+        if data is not None:
+            record = self._parser.sole_record(data)
+            if record is not None and record[0] == RESULT:
+                return True, parse_value(record[1], trusted)  # the usual reply: the value record alone
+        return self._read_reply(repl, trusted, deadline, data)
+
+    def _read_reply(self, repl: RawRepl, trusted: bool, deadline: Deadline, first: Optional[bytes]) -> tuple[bool, Any]:
+        """`_read` from the chunk `first` (stdout read already, or None) on: printed output, records, the end."""
+        reply = self._reply
         reader = CallReplyReader(self._parser)
         output = OutputForwarder()
         errors: list[bytes] = []
@@ -196,7 +220,9 @@ class CallDispatcher:
         nudged = False
         try:
             try:
-                if not reply.finish(NUDGE_AFTER, take):
+                if first is not None:
+                    take(Output(first))
+                if not reply.finish(deadline.remaining(), take):
                     repl.write_to_program(DISPATCH_NUDGE)
                     nudged = True
                     reply.finish(None, take)

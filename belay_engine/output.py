@@ -10,6 +10,8 @@ from typing import Optional, TextIO
 
 from .displays import DisplayHandler, board_display, display_handler, is_display_record
 
+_UTF8_DECODER = codecs.getincrementaldecoder("utf-8")
+
 
 class OutputForwarder:
     """Write board bytes to `stream` (``sys.stdout`` at the time of each write when None), flushed at once.
@@ -31,11 +33,16 @@ class OutputForwarder:
     def __init__(self, stream: Optional[TextIO] = None, *, on_display: Optional[DisplayHandler] = None):
         self._stream = stream
         self._on_display = on_display
-        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._decoder: Optional[codecs.IncrementalDecoder] = None  # made by the first write: most calls print nothing
 
     def write(self, data: bytes) -> None:
         """Decode `data` and write it through."""
-        self._write_text(self._decoder.decode(data))
+        if not data:
+            return
+        decoder = self._decoder
+        if decoder is None:
+            decoder = self._decoder = _UTF8_DECODER(errors="replace")
+        self._write_text(decoder.decode(data))
 
     def record(self, kind: int, payload: bytes) -> bool:
         """Show the display record `(kind, payload)`; False (and nothing done) for a record of another kind.
@@ -57,6 +64,8 @@ class OutputForwarder:
 
     def finish(self) -> None:
         """Write out a character left incomplete at the end of the output."""
+        if self._decoder is None:
+            return
         text = self._decoder.decode(b"", final=True)
         if text:
             (self._stream or sys.stdout).write(text)

@@ -48,7 +48,7 @@ def parse_value(payload: bytes, trusted: bool = False) -> Any:
     ``bytearray(b'..')`` a bytearray. Anything else is `UNPARSABLE_RESULT`, unless `trusted` is set, in
     which case it is evaluated with `eval` (a security risk: the board then runs code on the host).
     """
-    if _INT.match(payload):
+    if payload.isdigit() or _INT.match(payload):  # isdigit: the usual small int, without the regex
         return int(payload)
     text = payload.decode("utf-8", "backslashreplace")
     try:

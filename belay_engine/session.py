@@ -159,9 +159,10 @@ class Session:
         """No stream's exchange runs on the board any more."""
         self._active_stream = None
 
-    @contextmanager
-    def hold(self, stream: Any = None) -> Iterator[RawRepl]:
+    def hold(self, stream: Any = None) -> "_Hold":
         """Hold the link for one exchange (on behalf of `stream`, which is then not paused) and hand out the REPL.
+
+        Use as ``with session.hold() as repl:``.
 
         Raises
         ------
@@ -172,6 +173,10 @@ class Session:
         RuntimeError
             This thread holds the link already (board output handed to host code that calls the board).
         """
+        return _Hold(self, stream)
+
+    def _take_link(self, stream: Any) -> RawRepl:
+        """`hold`'s start: take the lock, then end or pause what runs on the board for someone else."""
         me = threading.get_ident()
         if self._lock_owner == me:
             raise RuntimeError("the board is busy with another call from this thread (is board output calling it?)")
@@ -196,19 +201,24 @@ class Session:
                     dispatching.end(self.repl)  # first: the board reads nothing else while it waits for frames
                 while self._abandoned:
                     self._abandoned.pop()()
-                active = self.active_stream
-                if active is not None and active is not stream:
-                    active.pause(self.repl)
+                if self._active_stream is not None:
+                    active = self._active_stream()
+                    if active is not None and active is not stream:
+                        active.pause(self.repl)
                 if self._pending_releases:
                     ids, self._pending_releases = self._pending_releases, []
                     self.repl.exec(board_calls.release(ids).encode())
-                yield self.repl
             except ConnectionLost:
                 self.close()
                 raise
-        finally:
-            self._lock_owner = None
-            self._lock.release()
+        except BaseException:
+            self._release_link()
+            raise
+        return self.repl
+
+    def _release_link(self) -> None:
+        self._lock_owner = None
+        self._lock.release()
 
     @contextmanager
     def try_hold(self) -> Iterator[Optional[RawRepl]]:
@@ -391,3 +401,24 @@ def retrying(connect: Callable[[], None], attempts: int, what: str) -> None:
         except (PyboardError, ConnectionFailedError, OSError) as exc:
             error = exc
     raise ConnectionLost(f"could not {what} after {tried} attempt(s): {error}") from error
+
+
+class _Hold:
+    """The context manager of `Session.hold` (a class: it runs on every exchange, a generator costs more)."""
+
+    __slots__ = ("_session", "_stream")
+
+    def __init__(self, session: Session, stream: Any):
+        self._session = session
+        self._stream = stream
+
+    def __enter__(self) -> RawRepl:
+        return self._session._take_link(self._stream)
+
+    def __exit__(self, kind: Any, error: Any, traceback: Any) -> None:
+        session = self._session
+        try:
+            if kind is not None and issubclass(kind, ConnectionLost):
+                session.close()
+        finally:
+            session._release_link()

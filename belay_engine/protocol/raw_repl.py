@@ -4,6 +4,7 @@
 `InterruptedSendRecovery`) give it to send and passes them what it reads, all through one read path and its buffer.
 """
 
+import re
 import time
 from collections import deque
 from typing import Callable, Optional
@@ -16,6 +17,7 @@ from .control_bytes import (
     CTRL_B,
     CTRL_C,
     CTRL_D,
+    END_OF_OUTPUT,
     FRIENDLY_PROMPT,
     RAW_REPL_BANNER,
     SOFT_REBOOT,
@@ -27,6 +29,7 @@ from .stopping import CodeStopper, InterruptedSendRecovery
 
 #: Most bytes one read takes from the transport.
 READ_SIZE = 1 << 16
+_CONTROL = re.compile(b"[" + re.escape(CONTROL_BYTES) + b"]")
 
 
 class RawRepl:
@@ -168,7 +171,7 @@ class RawRepl:
         ConnectionLost
             The link dropped.
         """
-        if any(byte in stdin for byte in CONTROL_BYTES):
+        if _CONTROL.search(stdin):
             raise ValueError("raw REPL control bytes cannot be sent as program input")  # before the code runs
         try:
             acknowledgement = self._send(code)
@@ -240,7 +243,7 @@ class RawRepl:
 
     def write_to_program(self, data: bytes) -> None:
         """Send `data` to the running code's stdin (never a control byte the REPL acts on)."""
-        if any(byte in data for byte in CONTROL_BYTES):
+        if _CONTROL.search(data):
             raise ValueError("raw REPL control bytes cannot be sent as program input")
         self.transport.write(data)
 
@@ -364,6 +367,21 @@ class Reply:
             except BoardTimeoutError:
                 return False
             self._take(data)
+
+    def read_stdout(self, deadline: Deadline) -> Optional[bytes]:
+        """One read while the code runs and nothing is queued: the bytes, where they are all stdout; else None.
+
+        A fast path for a reader that takes the running code's output a chunk at a time (the call dispatcher):
+        the bytes are what `finish` would pass on as one `Output`. With None (something queued, the code's
+        stdout ended, or nothing arrived before `deadline`) what was read is queued as events: `finish` takes it.
+        """
+        if self._pending or self._finished or not self._framer.running:
+            return None
+        data = self._repl._read(deadline)
+        if data and END_OF_OUTPUT not in data:
+            return data  # the framer, running, would make it one Output and stay as it is
+        self._take(data)
+        return None
 
     def close(self) -> None:
         """Stop the code if it still runs (Ctrl-C, then read its reply to the end)."""

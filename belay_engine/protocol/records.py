@@ -76,6 +76,22 @@ class RecordParser:
             items.append(tail)
         return items
 
+    def sole_record(self, data: bytes) -> Optional[Record]:
+        """The record `data` is, where it is exactly one whole record and nothing is held back; else None.
+
+        A fast path for the usual chunk (a call's value record alone): `feed` would return the same one record
+        and keep no state. With None nothing is consumed: feed `data` as usual.
+        """
+        marker = self._marker
+        if (
+            self._open is None
+            and not self._pending
+            and data.startswith(marker)
+            and data.find(RECORD_END, len(marker)) == len(data) - 1
+        ):
+            return data[len(marker)], data[self._payload_offset : -1]
+        return None
+
     def flush(self) -> bytes:
         """Return held-back bytes once the board has finished (they were not a record after all).
 

@@ -191,3 +191,21 @@ def test_a_reply_that_stops_after_its_stdout_times_out_naming_the_prompt(monkeyp
     with pytest.raises(BoardTimeoutError) as raised:
         list(RawRepl(board, acknowledge_timeout=10, interrupt_timeout=0.05).execute(b"x=1"))
     assert "the end of the reply (traceback and prompt)" in str(raised.value.__context__ or raised.value)
+
+
+def test_read_stdout_gives_running_code_output_and_leaves_the_rest_to_the_events():
+    from belay_engine.protocol.deadline import Deadline
+    from belay_engine.protocol.framing import ErrorOutput, Finished
+
+    replies = {b"serve()\x04": b"OK", b"a": b"first", b"b": b"last\x04err\x04>"}
+    transport = ScriptedTransport(lambda written: replies.get(written, b""))
+    repl = RawRepl(transport)
+    reply = repl.execute(b"serve()")
+    assert reply.read_stdout(Deadline(1)) is None  # not acknowledged yet: nothing read
+    assert not reply.finish(0)  # reads the acknowledgement
+    transport.write(b"a")
+    assert reply.read_stdout(Deadline(1)) == b"first"
+    transport.write(b"b")
+    assert reply.read_stdout(Deadline(1)) is None  # the end of stdout among the bytes: queued as events
+    assert list(reply) == [Output(b"last"), ErrorOutput(b"err"), Finished()]
+    assert reply.read_stdout(Deadline(1)) is None

@@ -136,3 +136,34 @@ def test_a_fast_stream_of_small_ints_costs_a_comma_per_value_not_a_record():
     assert len(stream) / len(values) < 4.25  # one record per value: 11 + 3 = 14 bytes; "123\r\n" 5
     _, records = parse_in_chunks([stream])
     assert [n for kind, payload in records for n in numbers_of(payload)] == values
+
+
+def test_a_chunk_that_is_one_whole_record_is_that_record_as_feed_reads_it():
+    chunk = b"\x1en0Nc3xyzR[1, 'a']\x1f"
+    assert RecordParser(NONCE).sole_record(chunk) == (RESULT, b"[1, 'a']")
+    assert RecordParser(NONCE).feed(chunk) == [(RESULT, b"[1, 'a']")]
+
+
+@pytest.mark.parametrize(
+    "chunk",
+    [
+        b"text",
+        b"x\x1en0Nc3xyzR1\x1f",  # printed text before it
+        b"\x1en0Nc3xyzR1\x1fx",  # and after it
+        b"\x1en0Nc3xyzR1\x1f\x1en0Nc3xyzY2\x1f",  # two records
+        b"\x1en0Nc3xyzR1",  # cut
+        b"\x1eotherR1\x1f",  # without the nonce
+        b"",
+    ],
+)
+def test_any_other_chunk_is_no_sole_record(chunk):
+    assert RecordParser(NONCE).sole_record(chunk) is None
+
+
+def test_a_whole_record_after_a_cut_one_is_no_sole_record():
+    parser = RecordParser(NONCE)
+    parser.feed(b"\x1en0Nc3")  # the start of a record held back
+    assert parser.sole_record(b"\x1en0Nc3xyzR1\x1f") is None
+    parser = RecordParser(NONCE)
+    parser.feed(b"\x1en0Nc3xyzR12")  # a record open
+    assert parser.sole_record(b"\x1en0Nc3xyzR1\x1f") is None
