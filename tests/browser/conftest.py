@@ -71,9 +71,13 @@ def chromium():
     return CHROMIUM
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(chromium):
-    """A headless Chromium, closed at the end of the session."""
+    """A headless Chromium, closed after the last browser test.
+
+    Not kept for the session: a live Chromium starts helper processes of its own at any time, which the fault
+    suite's check then finds below pytest and fails its test with.
+    """
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
