@@ -201,10 +201,9 @@ class Session:
                     dispatching.end(self.repl)  # first: the board reads nothing else while it waits for frames
                 while self._abandoned:
                     self._abandoned.pop()()
-                if self._active_stream is not None:
-                    active = self._active_stream()
-                    if active is not None and active is not stream:
-                        active.pause(self.repl)
+                active = self.active_stream
+                if active is not None and active is not stream:
+                    active.pause(self.repl)
                 if self._pending_releases:
                     ids, self._pending_releases = self._pending_releases, []
                     self.repl.exec(board_calls.release(ids).encode())

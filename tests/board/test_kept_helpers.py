@@ -224,8 +224,8 @@ def test_reconnecting_without_a_reset_interns_nothing_new(board_root, kept):
         load = [board_calls.load_helper_module(kept.helpers_path, nonce, kept.version) for nonce in nonces]
         run(load[-1].encode())
         before = interned_names(device)
-        for line in load:  # what a connect with reset=False runs, each with its own nonce
-            assert b"\x1e" + nonces[load.index(line)].encode() in run(line.encode())[0]
+        for nonce, line in zip(nonces, load):  # what a connect with reset=False runs, each with its own nonce
+            assert b"\x1e" + nonce.encode() in run(line.encode())[0]
         assert interned_names(device) == before
         assert device("1 + 1") == 2
 
