@@ -13,6 +13,7 @@ import base64
 from collections.abc import Iterable, Sequence
 from typing import Any, Optional
 
+from .board_code import STREAM_MODULE
 from .board_values import encode
 
 #: Sync's helpers and facts on `_belay` (board/sync_helpers.py), dropped again where heap is short.
@@ -120,15 +121,19 @@ def run_kept_source(path: str) -> str:
     return f"exec(open({encode(path)}).read())"
 
 
-def prepare_helper_module(folder: str, helpers_path: str) -> str:
-    """Board code making `folder` and removing the kept helpers' file `helpers_path`, before new files go in.
+def prepare_helper_module(folder: str, helpers_path: str, stale: Sequence[str]) -> str:
+    """Board code making `folder`, removing the kept helpers' file `helpers_path` and `stale`, before new files go in.
 
     Opening a file for writing raises OSError where the board cannot write files (a read-only filesystem, as
-    CircuitPython's while its USB drive is mounted): found out before any file's bytes are sent.
+    CircuitPython's while its USB drive is mounted): found out before any file's bytes are sent. The `stale`
+    files are removed where they are there (files of another form that the new ones would not replace).
     """
     return (
         f"import os\ntry:os.mkdir({encode(folder)})\nexcept OSError:pass\n"
         f"open({encode(helpers_path)},'wb').close()\nos.remove({encode(helpers_path)})\n"
+        f"for _belay_p in ({''.join(encode(path) + ',' for path in stale)}):\n"
+        " try:os.remove(_belay_p)\n except OSError:pass\n"
+        "del _belay_p\n"
     )
 
 
@@ -163,14 +168,18 @@ def _file_bytes(content: bytes) -> str:
 # -- streams ------------------------------------------------------------------------------------------------
 
 
+#: The stream helper (board/streams.py), imported on first use where the board keeps the helpers.
+_STREAM = f"_belay.l('s',{encode(STREAM_MODULE)})"
+
+
 def stream_start(key: int, call: str) -> str:
     """Board code keeping the generator `call` makes under `key` and pushing its values until done or paused."""
-    return f"_belay.s({encode(key)},{call})"
+    return f"{_STREAM}({encode(key)},{call})"
 
 
 def stream_resume(key: int) -> str:
     """Board code pushing the values of the generator kept under `key` again, after a pause."""
-    return f"_belay.s({encode(key)})"
+    return f"{_STREAM}({encode(key)})"
 
 
 def lockstep_start(key: int, call: str) -> str:

@@ -19,7 +19,12 @@ from .minify import minify
 from .tracebacks import ENGINE_FILE
 
 #: The board helpers' parts, installed in this order; each is compiled on its own (see board/helpers.py).
-HELPER_PARTS = ("helpers", "value_pieces", "display", "board_info")
+HELPER_PARTS = ("helpers", "streams", "value_pieces", "display", "board_info")
+#: The module that board/streams.py is where the board keeps the helpers (the name board calls import it by).
+STREAM_MODULE = "_belay_stream"
+#: Module name -> the parts that a board keeping the helpers has as that module of their own, imported on first
+#: use (board/helpers.py's ``l``, whose default module is the second).
+LAZY_MODULES = {STREAM_MODULE: ("streams",), "_belay_extra": ("value_pieces", "display")}
 
 
 def board_source(name: str) -> str:
@@ -31,6 +36,18 @@ def board_source(name: str) -> str:
 def helper_parts() -> tuple[str, ...]:
     """The board helpers' parts, minified once per process (it takes longer than connecting to the virtual board)."""
     return tuple(minify(board_source(name)) for name in HELPER_PARTS)
+
+
+def kept_parts() -> tuple[str, ...]:
+    """The parts that the kept helpers install at each connect: all but those of `LAZY_MODULES`."""
+    lazy = {name for names in LAZY_MODULES.values() for name in names}
+    return tuple(part for name, part in zip(HELPER_PARTS, helper_parts()) if name not in lazy)
+
+
+def lazy_module_source(module: str) -> str:
+    """The parts of `LAZY_MODULES[module]` as one module: it finds the helpers' class in ``__main__``."""
+    parts = dict(zip(HELPER_PARTS, helper_parts()))
+    return "\n".join(['_belay=__import__("__main__")._belay', *(parts[name] for name in LAZY_MODULES[module])])
 
 
 #: Where the board keeps the engine's helpers between connections (`device.sync` to ``/`` keeps it by default).
@@ -84,44 +101,73 @@ def _kept_texts() -> tuple[str, str, tuple[tuple[str, bytes], ...]]:
     kept = tuple((kept_source_path(name), minify(board_source(name)).encode()) for name in KEPT_SOURCES)
     template = minify(board_source("helper_module"))
     whole = hashlib.sha256(template.encode() + b"".join(part.encode() for part in parts))
+    for module in LAZY_MODULES:
+        whole.update(lazy_module_source(module).encode())
     for _path, content in kept:
         whole.update(content)
     return whole.hexdigest()[:8], template, kept
 
 
+@frozen
+class CompiledHelpers:
+    """The kept helpers compiled by mpy-cross.
+
+    Attributes
+    ----------
+    main : bytes
+        `mpy_module_source` compiled.
+    lazy : tuple[bytes, ...]
+        `lazy_module_source` of each of `LAZY_MODULES`, compiled, in their order.
+    """
+
+    main: bytes
+    lazy: tuple[bytes, ...]
+
+
 @functools.cache
-def helper_module(mpy: Optional[bytes] = None) -> HelperModule:
+def helper_module(mpy: Optional[CompiledHelpers] = None) -> HelperModule:
     """The helpers as board files (board/helper_module.py filled in), and the kept startups.
 
-    Without `mpy` the parts go in as source with their ``@@`` (the board puts the connection's nonce there),
-    so one file serves every connection; with `mpy` (`mpy_module_source` compiled by mpy-cross) they go in as
-    ``MPY_MODULE_FILE`` and the helpers' file only imports it. The board checks their digest before loading.
+    Without `mpy` the kept parts go in as source with their ``@@`` (the board puts the connection's nonce
+    there), so one file serves every connection, and each of `LAZY_MODULES` as a ``.py`` file; with `mpy` they
+    go in as ``MPY_MODULE_FILE`` (the helpers' file only imports it) and ``.mpy`` files. The board checks the
+    digest of the parts and of every other file the helpers' file names before loading.
     """
     version, template, kept = _kept_texts()
     if mpy is None:
-        parts, mpy_path, extra = helper_parts(), "", ()
-        digest = hashlib.sha256("".join(parts).encode()).digest()[:DIGEST_BYTES]
+        parts, mpy_path = kept_parts(), ""
+        files = tuple((f"{MODULE_FOLDER}/{name}.py", lazy_module_source(name).encode()) for name in LAZY_MODULES)
     else:
         parts, mpy_path = (), f"{MODULE_FOLDER}/{MPY_MODULE_FILE}"
-        extra = ((mpy_path, mpy),)
-        digest = hashlib.sha256(mpy).digest()[:DIGEST_BYTES]
+        files = (
+            (mpy_path, mpy.main),
+            *((f"{MODULE_FOLDER}/{name}.mpy", lazy) for name, lazy in zip(LAZY_MODULES, mpy.lazy)),
+        )
+    digest = hashlib.sha256(b"".join(content for _path, content in files) + "".join(parts).encode())
     text = (
         template.replace('b"@VERSION@"', repr(version.encode()))
-        .replace('b"@DIGEST@"', repr(digest))
+        .replace('b"@DIGEST@"', repr(digest.digest()[:DIGEST_BYTES]))
         .replace('("@PARTS@",)', "(" + "".join(repr(part) + "," for part in parts) + ")")
+        .replace('("@FILES@",)', "(" + "".join(repr(path) + "," for path, _content in files) + ")")
         .replace('"@MPY@"', repr(mpy_path))
+        .replace('"@FOLDER@"', repr(MODULE_FOLDER))
     )
-    return HelperModule(version, (*kept, *extra, (f"{MODULE_FOLDER}/{HELPER_MODULE_FILE}", text.encode())))
+    return HelperModule(version, (*kept, *files, (f"{MODULE_FOLDER}/{HELPER_MODULE_FILE}", text.encode())))
+
+
+def lazy_module_paths() -> tuple[str, ...]:
+    """Both forms of each of `LAZY_MODULES`' files: those a form does not write must go (a ``.py`` hides a ``.mpy``)."""
+    return tuple(f"{MODULE_FOLDER}/{name}.{suffix}" for name in LAZY_MODULES for suffix in ("py", "mpy"))
 
 
 def mpy_module_source() -> Optional[str]:
-    """The helpers' parts as one module for mpy-cross, or None where they do not take the two changes it needs.
+    """The kept parts as one module for mpy-cross, or None where they do not take the two changes it needs.
 
     A module's functions run in the module's globals, the source install's in the REPL's: the runner's
     ``exec`` (`_belay.c`) gets the REPL's globals (``_belay.g``, set by the loader), and the nonce, not known
     when compiling, is read from the REPL's ``_belay_n`` while the module is imported.
     """
-    parts = list(helper_parts())
+    parts = list(kept_parts())
     if sum(part.count("@@") for part in parts) != 1 or NONCE_SOURCE not in parts[0]:
         return None
     runner = _runner_exec(parts[0])
@@ -170,8 +216,8 @@ def find_mpy_cross() -> Optional[str]:
 
 
 @functools.cache
-def compiled_helpers(binary: str, mpy_version: int) -> Optional[bytes]:
-    """`mpy_module_source` compiled by `binary` under the engine's file name, or None where it cannot be.
+def compiled_helpers(binary: str, mpy_version: int) -> Optional[CompiledHelpers]:
+    """`mpy_module_source` and each `lazy_module_source` compiled by `binary` under the engine's file name, or None.
 
     None when the parts do not take the module changes, mpy-cross fails, or it writes another .mpy version
     than the board loads (bytecode of one major version loads on every board of that version).
@@ -179,8 +225,14 @@ def compiled_helpers(binary: str, mpy_version: int) -> Optional[bytes]:
     source = mpy_module_source()
     if source is None:
         return None
+    main, *lazy = (_mpy_cross(binary, text, mpy_version) for text in (source, *map(lazy_module_source, LAZY_MODULES)))
+    return CompiledHelpers(main, tuple(lazy)) if main and all(lazy) else None
+
+
+def _mpy_cross(binary: str, source: str, mpy_version: int) -> Optional[bytes]:
+    """`source` compiled by `binary` under the engine's file name, or None where it fails or writes another version."""
     with tempfile.TemporaryDirectory() as folder:
-        given, output = Path(folder) / "helpers.py", Path(folder) / "helpers.mpy"
+        given, output = Path(folder) / "module.py", Path(folder) / "module.mpy"
         given.write_text(source)
         try:
             result = subprocess.run(

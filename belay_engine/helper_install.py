@@ -6,11 +6,13 @@ from . import board_calls
 from .board_code import (
     HELPER_MODULE_FILE,
     MODULE_FOLDER,
+    CompiledHelpers,
     HelperModule,
     compiled_helpers,
     find_mpy_cross,
     helper_module,
     helper_parts,
+    lazy_module_paths,
     version,
 )
 from .errors import PyboardException
@@ -52,7 +54,7 @@ def _load_helpers(session: "Session", load: str) -> Any:
         return NO_RESULT  # no such file (or a damaged one raised): written again, else the source is sent
 
 
-def _compiled_helpers(session: "Session") -> Optional[bytes]:
+def _compiled_helpers(session: "Session") -> Optional[CompiledHelpers]:
     """The helpers as .mpy for this board, where it loads .mpy and the host has an mpy-cross for it."""
     binary = find_mpy_cross()
     if binary is None:
@@ -72,7 +74,11 @@ def _can_write_files(session: "Session") -> bool:
     is mounted) or none.
     """
     try:
-        session.run(board_calls.prepare_helper_module(MODULE_FOLDER, f"{MODULE_FOLDER}/{HELPER_MODULE_FILE}"))
+        session.run(
+            board_calls.prepare_helper_module(
+                MODULE_FOLDER, f"{MODULE_FOLDER}/{HELPER_MODULE_FILE}", lazy_module_paths()
+            )
+        )
     except PyboardException:
         return False
     return True

@@ -13,8 +13,13 @@ def _belay_info():
             e.append(x)
         except Exception:
             pass
+    try:
+        compile("", "", "exec")  # used, not only looked up: the host relies on it working
+        c = True
+    except NameError:
+        c = False
     i = sys.implementation
-    return (i.name, i.version, sys.platform, getattr(i, "_mpy", None), tuple(e), _belay.C is not None)
+    return (i.name, i.version, sys.platform, getattr(i, "_mpy", None), tuple(e), c)
 
 
 _belay.r(_belay_info())

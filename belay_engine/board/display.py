@@ -6,7 +6,8 @@
 # The forms are text: what the object's _repr_<form>_ methods return (html, svg, markdown; json as its repr)
 # and "plain", its repr; the host names their MIME types. They are all made before the record starts: a _repr_ that raises
 # leaves no half-written record behind. Where the port lets builtins be extended, the three live there
-# (visible from every module, and a user's own `display`, an OLED's say, simply hides them).
+# (visible from every module, and a user's own `display`, an OLED's say, simply hides them). Until this part is
+# imported (helpers.py's `l`), helpers.py's forwarders stand in for them.
 
 
 def display(*o, display_id=None, _k="D"):
@@ -37,9 +38,11 @@ def clear_output(wait=False):
     _belay.w(_belay.S + ("C1" if wait else "C0") + "\x1f")
 
 
+_belay.display, _belay.update_display, _belay.clear_output = display, update_display, clear_output
+b = __import__("builtins")
 try:
-    b = __import__("builtins")
     b.display, b.update_display, b.clear_output = display, update_display, clear_output
-    del display, update_display, clear_output, b
+    del display, update_display, clear_output
 except Exception:
-    pass  # builtins are fixed on this port: the three stay globals of __main__, where board code runs
+    pass  # builtins are fixed on this port: the three are globals of __main__ (here or helpers.py's forwarders)
+del b

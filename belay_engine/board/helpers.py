@@ -4,10 +4,13 @@
 # anything user code prints. A record is "\x1e" + nonce + kind + payload + "\x1f"; kinds:
 #   R  a value's repr (v: its repr as str literals, for display)   P  id of an object kept for a proxy
 #   Y  a streamed value      W  a stream paused at the host's request (its generator is kept)
-#   N  streamed numbers: their reprs joined by commas
+#   N  streamed numbers: their reprs joined by commas (streams.py)
 # A big value's repr is written in pieces (value_pieces.py), so it never needs more than one copy of the value.
-# The helpers are installed in a few parts (this file, value_pieces.py, board_info.py), each compiled on its
-# own: one big compile would leave the helpers' code high in the heap, splitting the free space.
+# The helpers are installed in a few parts (this file, streams.py, value_pieces.py, display.py, board_info.py),
+# each compiled on its own: one big compile would leave the helpers' code high in the heap, splitting the free
+# space. A board that keeps the helpers (board_code.helper_module) has streams.py as the module _belay_stream and
+# value_pieces.py with display.py as _belay_extra, imported the first time a stream, a big value or a display
+# needs them (`l`): until then they hold no heap.
 import sys
 
 
@@ -16,55 +19,59 @@ class _belay:
     S = b"\x1e@@".decode()  # from bytes: a short str literal would be interned for good, one per connection
     o = {}
     n = 0
-    # Types whose repr may be big: written piecewise when it is.
-    B = (str, bytes, bytearray, list, tuple, dict)
-    try:
-        C = compile
-        C("", "", "exec")  # used, not only looked up: the host relies on it working
-    except NameError:
-        C = None
-    try:
-        import select
-
-        _q = select.poll()
-        _q.register(sys.stdin, select.POLLIN)
-        q = _q.poll
-        del select, _q
-    except Exception:
-        q = None
+    # The folder of the kept module of the parts imported on first use (None: every part is installed).
+    M = None
 
     def c(s, f, n):
         # Run host code `s` as lines n, n+1, ... of host file `f`: its frames then name the host file and line.
-        exec(_belay.C("\n" * (n - 1) + s if n > 1 else s, f, "exec"))
+        exec(compile("\n" * (n - 1) + s if n > 1 else s, f, "exec"))
+
+    def l(a, m="_belay_extra"):
+        # Helper `a` of the parts imported on first use (see the top): module `m`, imported where it is not yet.
+        if not hasattr(_belay, a):
+            __import__("gc").collect()  # its code then goes low in the heap, under a big value being written
+            sys.path.insert(0, _belay.M)
+            try:
+                __import__(m)  # puts its helpers on _belay
+            finally:
+                sys.path.pop(0)
+                sys.modules.pop(m, 0)  # imported afresh for the helpers of the next connect
+        return getattr(_belay, a)
+
+    def f(v):
+        # repr(v), or None when v is a long str/bytes or a container whose repr does not fit the heap.
+        t = type(v)
+        if t is str or t is bytes or t is bytearray:
+            if len(v) > 512:
+                return None
+        elif t is list or t is tuple or t is dict:
+            try:
+                return repr(v)
+            except MemoryError:
+                return None
+        return repr(v)
 
     def r(v, k="R"):
         w = _belay.w
-        s = _belay.f(v) if type(v) in _belay.B else repr(v)
+        s = _belay.f(v)
         if s is not None and len(s) <= 512:
             w(_belay.S + k + s + "\x1f")
             return
         w(_belay.S + k)
         if s is None:
-            _belay.e(v, w)
+            _belay.l("e")(v, w)
         else:
             w(s)
         w("\x1f")
 
     def v(x):
-        # For display: the repr's text as str literals (the host joins adjacent ones), piece by piece.
+        # For display: the repr's text as str literals (the host joins adjacent ones), piece by piece when big.
         if x is not None:
-            w = _belay.w
             s = _belay.f(x)
-            if s is not None and len(s) <= 512:
-                w(_belay.S + "R" + repr(s) + "\x1f")
-                return
-            w(_belay.S + "R")
-            o = lambda p: _belay.e(p, w)  # noqa: E731
             if s is None:
-                _belay.e(x, o)
+                _belay.l("u")(x)
             else:
-                o(s)
-            w("\x1f")
+                _belay.r(s)
 
     def p(v, a=0):
         if v is None or type(v) in (int, float, str, bool, bytes):
@@ -84,58 +91,6 @@ class _belay:
             except KeyError:
                 pass
 
-    def s(k, it=None):
-        # Push the generator's values until it ends, or until the host's pause byte is read after a write. A
-        # number (int or float: no repr of one has a comma) is held when the generator made it under 1 ms after
-        # the last value and it is the 9th or later such in a row; up to 64 go as one N record "1,2.5,...", so
-        # the wire carries a comma per number instead of a record. Everything else goes at once, after the
-        # numbers held: each value of a generator slower than 1 kHz, or of a burst of up to 8, is delivered
-        # when made. Held numbers wait for at most 63 more fast values, or else for the generator's next value,
-        # its end or its error (the `finally`): the tail of a longer burst waits as long as the generator does.
-        o = _belay.o
-        if it is None:
-            it = o[k]
-        else:
-            o[k] = it
-        w = _belay.w
-        N = _belay.S + "N"
-        q = _belay.q
-        try:  # the clock that tells a fast generator (CircuitPython has none: then no number is held)
-            from time import ticks_us as u, ticks_diff as g
-        except ImportError:
-            u = None
-        b = []
-        z = 0
-        t = u and u()
-        try:
-            for v in it:
-                y = type(v)
-                m = y is int or y is float
-                if m:
-                    b.append(repr(v))
-                    if u:
-                        n = u()
-                        z = z + 1 if g(n, t) < 1000 else 0
-                        if z > 8 and len(b) < 64:
-                            t = n
-                            continue
-                if b:
-                    # Emptied before the write: a Ctrl-C during it must not have the `finally` write them again.
-                    y = N + ",".join(b) + "\x1f"
-                    b.clear()
-                    w(y)
-                if not m:
-                    _belay.r(v, "Y")
-                if q and q(0):
-                    sys.stdin.read(1)
-                    w(_belay.S + "W\x1f")
-                    return
-                t = u and u()
-        finally:
-            if b:
-                w(N + ",".join(b) + "\x1f")
-        del o[k]
-
     def x(k, v=None):
         try:
             v = _belay.o[k].send(v)
@@ -143,3 +98,16 @@ class _belay:
             del _belay.o[k]
             return
         _belay.r(v, "Y")
+
+
+# display() and its kin until their part is imported (`l`), which puts them where these are: in builtins, or
+# where the port's builtins are fixed, in the globals of __main__, where board code runs.
+b = __import__("builtins")
+try:
+    b.display = None
+except Exception:
+    b = __import__("__main__")
+b.display = lambda *a, **k: _belay.l("display")(*a, **k)
+b.update_display = lambda *a, **k: _belay.l("update_display")(*a, **k)
+b.clear_output = lambda *a, **k: _belay.l("clear_output")(*a, **k)
+del b

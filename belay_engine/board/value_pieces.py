@@ -1,20 +1,7 @@
 # Board helpers, second part (after helpers.py): a value's repr written in pieces, so a big str, bytes,
 # bytearray, or a list, tuple or dict holding them never needs a second copy of the value in the heap.
-# The functions are attached to _belay as f, e and k; their own names keep the engine's reserved prefix.
-
-
-def _belay_repr(v):
-    # repr(v), or None when v is a long str/bytes or a container whose repr does not fit the heap.
-    t = type(v)
-    if t in (str, bytes, bytearray):
-        if len(v) > 512:
-            return None
-    elif t in (list, tuple, dict):
-        try:
-            return repr(v)
-        except MemoryError:
-            return None
-    return repr(v)
+# The functions are attached to _belay as e, k and u; their own names keep the engine's reserved prefix. Where the
+# board keeps the helpers, this part and display.py are a module imported on first use (helpers.py's `l`).
 
 
 def _belay_pieces(v, o):
@@ -66,5 +53,14 @@ def _belay_slices(v, o, t):
     o(a + (")" if t is bytearray else ""))
 
 
-_belay.f, _belay.e, _belay.k = _belay_repr, _belay_pieces, _belay_slices
-del _belay_repr, _belay_pieces, _belay_slices
+def _belay_shown(x):
+    # _belay.v for a value whose repr is big: its text as str literals, piece by piece.
+    w = _belay.w
+    e = _belay.e
+    w(_belay.S + "R")
+    e(x, lambda p: e(p, w))
+    w("\x1f")
+
+
+_belay.e, _belay.k, _belay.u = _belay_pieces, _belay_slices, _belay_shown
+del _belay_pieces, _belay_slices, _belay_shown
