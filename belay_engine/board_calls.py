@@ -13,7 +13,7 @@ import base64
 from collections.abc import Iterable, Sequence
 from typing import Any, Optional
 
-from .board_code import STREAM_MODULE
+from .board_code import LAZY_MODULE_HELPERS, STREAM_MODULE
 from .board_values import encode
 
 #: Sync's helpers and facts on `_belay` (board/sync_helpers.py), dropped again where heap is short.
@@ -109,6 +109,11 @@ def load_helper_module(path: str, nonce: str, version: str) -> str:
     again. One short line, the whole of a connect's install when the files are there.
     """
     return f"exec(open({encode(path)}).read());_belay_load({encode(nonce.encode())},{encode(version.encode())})"
+
+
+def import_lazy_parts() -> str:
+    """Board code importing every part the kept helpers import on first use, before their files go."""
+    return ";".join(f"_belay.l({encode(helper)},{encode(module)})" for module, helper in LAZY_MODULE_HELPERS.items())
 
 
 def mpy_version_probe() -> str:

@@ -25,6 +25,8 @@ STREAM_MODULE = "_belay_stream"
 #: Module name -> the parts that a board keeping the helpers has as that module of their own, imported on first
 #: use (board/helpers.py's ``l``, whose default module is the second).
 LAZY_MODULES = {STREAM_MODULE: ("streams",), "_belay_extra": ("value_pieces", "display")}
+#: A helper that each of `LAZY_MODULES` puts on the helpers' class (asking for it imports the module).
+LAZY_MODULE_HELPERS = {STREAM_MODULE: "s", "_belay_extra": "e"}
 
 
 def board_source(name: str) -> str:

@@ -69,7 +69,7 @@ class _belay:
         if x is not None:
             s = _belay.f(x)
             if s is None:
-                _belay.l("u")(x)
+                _belay.l("h")(x)
             else:
                 _belay.r(s)
 

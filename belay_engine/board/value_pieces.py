@@ -1,6 +1,6 @@
 # Board helpers, second part (after helpers.py): a value's repr written in pieces, so a big str, bytes,
 # bytearray, or a list, tuple or dict holding them never needs a second copy of the value in the heap.
-# The functions are attached to _belay as e, k and u; their own names keep the engine's reserved prefix. Where the
+# The functions are attached to _belay as e, k and h; their own names keep the engine's reserved prefix. Where the
 # board keeps the helpers, this part and display.py are a module imported on first use (helpers.py's `l`).
 
 
@@ -62,5 +62,5 @@ def _belay_shown(x):
     w("\x1f")
 
 
-_belay.e, _belay.k, _belay.u = _belay_pieces, _belay_slices, _belay_shown
+_belay.e, _belay.k, _belay.h = _belay_pieces, _belay_slices, _belay_shown
 del _belay_pieces, _belay_slices, _belay_shown

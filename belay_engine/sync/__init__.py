@@ -14,6 +14,7 @@ import pathspec
 from attrs import define, field
 
 from .. import board_calls
+from ..board_code import MODULE_FOLDER
 from ..errors import ConnectionLost
 from ..minify import minify as minify_code
 from ..session import Session
@@ -56,6 +57,11 @@ def _ignore_list(ignore: Union[str, list, tuple, None]) -> list[str]:
 
 def _board_path(dst: str, relative: str) -> str:
     return f"{dst.rstrip('/')}/{relative}"
+
+
+def _in_module_folder(path: str) -> bool:
+    """Whether board `path` is the kept helpers' folder or in it."""
+    return path == MODULE_FOLDER or path.startswith(MODULE_FOLDER + "/")
 
 
 def _report(progress_update: Optional[Callable[..., Any]], **fields: Any) -> None:
@@ -222,11 +228,14 @@ def sync(
         plan = make_plan(files, folders, remote, content_hash, keep_spec, delete=delete)
         if plan.remove_files or plan.remove_folders:
             _report(progress_update, description="Removing stale files...")
-            session.run(
-                board_calls.remove(
-                    [_board_path(dst, p) for p in plan.remove_files], [_board_path(dst, p) for p in plan.remove_folders]
-                )
-            )
+            removed = [_board_path(dst, p) for p in plan.remove_files], [
+                _board_path(dst, p) for p in plan.remove_folders
+            ]
+            if session.helpers_kept and any(_in_module_folder(path) for paths in removed for path in paths):
+                # The kept helpers' files go: the parts they import on first use are imported now, for this
+                # connection (the next connect writes the files again).
+                session.run(board_calls.import_lazy_parts())
+            session.run(board_calls.remove(*removed))
         targets = ([dst] if dst != "/" else []) + [_board_path(dst, p) for p in plan.make_folders]
         if targets:
             _report(progress_update, description="Creating remote directories...")

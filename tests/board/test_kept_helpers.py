@@ -229,6 +229,19 @@ def test_sync_at_the_root_keeps_the_helpers(board_root, tmp_path, kept):
     assert kept_files_are_current(board_root, kept)
 
 
+def test_a_sync_that_deletes_the_helpers_folder_leaves_the_connection_whole(board_root, tmp_path, kept):
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "main.py").write_text("print('hi')\n")
+    with Device(f"virtual:{board_root}") as device:
+        device.sync(folder, keep=[])  # an explicit keep without .belay: the kept files go
+        assert sorted(entry.name for entry in board_root.iterdir()) == ["main.py"]
+        assert_the_lazy_parts_work(device)  # their parts were imported before the files went
+    with Device(f"virtual:{board_root}") as device:
+        assert_the_lazy_parts_work(device)
+    assert kept_files_are_current(board_root, kept)  # the next connect wrote them again
+
+
 def test_the_helpers_hold_at_most_4_kib_of_heap(board_root, kept):
     # From a fresh board's free heap, as the benchmark measures it: the names the helpers intern count too.
     free = b"import gc\ngc.collect()\nprint(gc.mem_free())"
@@ -242,7 +255,7 @@ def test_the_helpers_hold_at_most_4_kib_of_heap(board_root, kept):
         assert before - after <= 4096
         # Nothing of the loader stays behind in the REPL's globals, and nothing is imported before it is needed.
         assert device("[n for n in globals() if n.startswith('_belay') and n != '_belay']") == []
-        assert device("[n for n in ('s', 'q', 'e', 'u', 'display') if hasattr(_belay, n)]") == []
+        assert device("[n for n in ('s', 'q', 'e', 'h', 'display') if hasattr(_belay, n)]") == []
 
 
 def test_helpers_loaded_again_without_a_reset_import_the_lazy_parts_again(board_root, kept):

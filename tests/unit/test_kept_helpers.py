@@ -3,6 +3,7 @@
 import ast
 import base64
 import hashlib
+from pathlib import Path
 
 from belay_engine import board_calls, board_code
 from belay_engine.board_code import (
@@ -154,3 +155,33 @@ def test_binary_files_are_written_in_base64_and_text_as_a_literal():
     assert "b'x=1\\n'" in code
     assert len(code) < len(mpy) * 4 // 3 + 300
     assert "binascii" not in board_calls.write_helper_module([("/.belay/a.py", b"x=1\n")])
+
+
+def helper_names_set_by(source: str) -> set[str]:
+    """The names a board source puts on the helpers' class: its body, or ``_belay.<name> = ...`` assignments."""
+    names = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ClassDef) and node.name == "_belay":
+            for statement in node.body:
+                if isinstance(statement, (ast.FunctionDef, ast.Assign)):
+                    targets = statement.targets if isinstance(statement, ast.Assign) else [statement]
+                    names.update(getattr(target, "id", getattr(target, "name", None)) for target in targets)
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                for element in target.elts if isinstance(target, ast.Tuple) else [target]:
+                    if isinstance(element, ast.Attribute) and getattr(element.value, "id", None) == "_belay":
+                        names.add(element.attr)
+    return names - {None}
+
+
+def test_no_two_board_parts_put_the_same_name_on_the_helpers():
+    # A lazy part imported after the sync helpers must not replace one of theirs, nor they one of its.
+    sources = [path.stem for path in (Path(board_code.__file__).parent / "board").glob("*.py")]
+    seen: dict[str, str] = {}
+    for name in sorted(sources):
+        for helper in helper_names_set_by(board_source(name)):
+            if name == "background" and helper == "w":
+                continue  # the kernel's background jobs replace the writer on purpose
+            assert helper not in seen, f"{name} and {seen.get(helper)} both set _belay.{helper}"
+            seen[helper] = name
+    assert {"s", "q", "e", "h", "display", "u", "rm"} <= seen.keys()
