@@ -1,7 +1,8 @@
 """The board helper API (`_belay.*`, see belay_engine/board/) as host functions that build the board code calling it.
 
-The helpers are installed on the board once per connection (board/helpers.py, value_pieces.py, board_info.py;
-sync's in sync_helpers.py, the timed generator in timed_generator.py). This is the only host module that
+The helpers are installed on the board once per connection (board/helpers.py, board_info.py, and streams.py,
+value_pieces.py and display.py, which a board that keeps the helpers imports on first use: board_code's
+LAZY_MODULES; sync's in sync_helpers.py, the timed generator in timed_generator.py). This is the only host module that
 names them: everything else asks here for the code to send. Host values in that code go through
 `board_values.encode`; an argument named `expression`, `call` or `body` is board source the caller built.
 

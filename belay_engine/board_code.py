@@ -23,10 +23,10 @@ HELPER_PARTS = ("helpers", "streams", "value_pieces", "display", "board_info")
 #: The module that board/streams.py is where the board keeps the helpers (the name board calls import it by).
 STREAM_MODULE = "_belay_stream"
 #: Module name -> the parts that a board keeping the helpers has as that module of their own, imported on first
-#: use (board/helpers.py's ``l``, whose default module is the second).
-LAZY_MODULES = {STREAM_MODULE: ("streams",), "_belay_extra": ("value_pieces", "display")}
+#: use (board/helpers.py's ``l``, whose default module is the first).
+LAZY_MODULES = {"_belay_pieces": ("value_pieces",), STREAM_MODULE: ("streams",), "_belay_display": ("display",)}
 #: A helper that each of `LAZY_MODULES` puts on the helpers' class (asking for it imports the module).
-LAZY_MODULE_HELPERS = {STREAM_MODULE: "s", "_belay_extra": "e"}
+LAZY_MODULE_HELPERS = {"_belay_pieces": "e", STREAM_MODULE: "s", "_belay_display": "display"}
 
 
 def board_source(name: str) -> str:

@@ -4,7 +4,8 @@ Where the board has ``compile()``, host code is compiled there under its host fi
 `RUNNER` does it), so its frames already name the host file and line: they only get their source line, and
 the two frames of the engine's plumbing go. Otherwise frames say ``File "<stdin>", line N``: they are mapped
 by the function's name (or, for top-level code, by the command's location). The engine's own helpers run as
-`ENGINE_FILE` (or ``<string>`` on boards without compile), so their frames are never taken for user code.
+`ENGINE_FILE` (or ``<string>`` on boards without compile; the parts a board keeps as source modules, imported on
+first use, name their file in ``/.belay``), so their frames are never taken for user code.
 
 `parse_board_traceback` is the one reader of a board traceback's parts (its frames, the exception's name and
 message): the engine's errors, proxies, the kernel and the widgets all take them from its `BoardError`.

@@ -1,4 +1,4 @@
-# Board helpers, display part (after value_pieces.py): display(), update_display() and clear_output() for board
+# Board helpers, display part (after value_pieces.py, which it uses): display(), update_display() and clear_output() for board
 # code, as IPython has them. Each call writes one record (see helpers.py) in the stream of printed text, so the
 # host shows it in order with what was printed around it; kinds:
 #   D  show an object: (display_id, {form: text, ...})     U  the same, replacing the display of display_id
@@ -38,11 +38,12 @@ def clear_output(wait=False):
     _belay.w(_belay.S + ("C1" if wait else "C0") + "\x1f")
 
 
+_belay.l("e")  # the piece writer (value_pieces.py), imported here where the board keeps the helpers
 _belay.display, _belay.update_display, _belay.clear_output = display, update_display, clear_output
-b = __import__("builtins")
+_belay_b = __import__("builtins")
 try:
-    b.display, b.update_display, b.clear_output = display, update_display, clear_output
+    _belay_b.display, _belay_b.update_display, _belay_b.clear_output = display, update_display, clear_output
     del display, update_display, clear_output
 except Exception:
     pass  # builtins are fixed on this port: the three are globals of __main__ (here or helpers.py's forwarders)
-del b
+del _belay_b

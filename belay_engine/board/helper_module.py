@@ -4,7 +4,7 @@
 # it: it is given at each connect. Either the parts are here, as source with "@@" where the nonce goes,
 # compiled and run in the REPL's globals as when the host sends them; or MPY names them compiled by mpy-cross
 # as one module (board_code.mpy_module_source), imported with the nonce in _belay_n, its names then put in the
-# REPL's globals. FILES are the other files the digest covers: MPY, and the module in FOLDER of the parts
+# REPL's globals. FILES are the other files the digest covers: MPY, and the modules in FOLDER of the parts
 # imported on first use (board/helpers.py's `l`). The line runs this file's text, which only defines
 # _belay_load, and calls it; nothing of it stays behind but what the parts install.
 

@@ -8,9 +8,10 @@
 # A big value's repr is written in pieces (value_pieces.py), so it never needs more than one copy of the value.
 # The helpers are installed in a few parts (this file, streams.py, value_pieces.py, display.py, board_info.py),
 # each compiled on its own: one big compile would leave the helpers' code high in the heap, splitting the free
-# space. A board that keeps the helpers (board_code.helper_module) has streams.py as the module _belay_stream and
-# value_pieces.py with display.py as _belay_extra, imported the first time a stream, a big value or a display
-# needs them (`l`): until then they hold no heap.
+# space. A board that keeps the helpers (board_code.helper_module) has streams.py, value_pieces.py and display.py
+# as the modules _belay_stream, _belay_pieces and _belay_display, imported the first time a stream, a big value
+# or a display needs them (`l`): until then they hold no heap. (The first big value then needs the heap for its
+# part's code too, about 1 KB.)
 import sys
 
 
@@ -26,7 +27,7 @@ class _belay:
         # Run host code `s` as lines n, n+1, ... of host file `f`: its frames then name the host file and line.
         exec(compile("\n" * (n - 1) + s if n > 1 else s, f, "exec"))
 
-    def l(a, m="_belay_extra"):
+    def l(a, m="_belay_pieces"):
         # Helper `a` of the parts imported on first use (see the top): module `m`, imported where it is not yet.
         if not hasattr(_belay, a):
             __import__("gc").collect()  # its code then goes low in the heap, under a big value being written
@@ -57,9 +58,10 @@ class _belay:
         if s is not None and len(s) <= 512:
             w(_belay.S + k + s + "\x1f")
             return
+        e = s is None and _belay.l("e")  # before the record starts: a failed import leaves no half record
         w(_belay.S + k)
-        if s is None:
-            _belay.l("e")(v, w)
+        if e:
+            e(v, w)
         else:
             w(s)
         w("\x1f")
@@ -99,15 +101,15 @@ class _belay:
             return
         _belay.r(v, "Y")
 
-
-# display() and its kin until their part is imported (`l`), which puts them where these are: in builtins, or
-# where the port's builtins are fixed, in the globals of __main__, where board code runs.
-b = __import__("builtins")
-try:
-    b.display = None
-except Exception:
-    b = __import__("__main__")
-b.display = lambda *a, **k: _belay.l("display")(*a, **k)
-b.update_display = lambda *a, **k: _belay.l("update_display")(*a, **k)
-b.clear_output = lambda *a, **k: _belay.l("clear_output")(*a, **k)
-del b
+    # display() and its kin until their part is imported (`l`), which puts them where these are: in builtins,
+    # or where the port's builtins are fixed, in the globals of __main__, where board code runs. (Set here in
+    # the class body, so that no global of the REPL's is taken for it.)
+    b = __import__("builtins")
+    try:
+        b.display = None
+    except Exception:
+        b = __import__("__main__")
+    b.display = lambda *a, **k: _belay.l("display", "_belay_display")(*a, **k)
+    b.update_display = lambda *a, **k: _belay.l("update_display", "_belay_display")(*a, **k)
+    b.clear_output = lambda *a, **k: _belay.l("clear_output", "_belay_display")(*a, **k)
+    del b

@@ -1,6 +1,6 @@
 """Sans-I/O pause and stop of one pushed generator stream: the board's stdout in, values and control bytes out.
 
-A stream runs on the board as exchanges. Each one (``_belay.s`` in ``board/helpers.py``) pushes the
+A stream runs on the board as exchanges. Each one (``_belay.s`` in ``board/streams.py``) pushes the
 generator's values as ``Y`` records (a fast generator's numbers several to an ``N`` record) until the generator
 ends, or until the board's loop reads the `PAUSE` byte after a write: then it writes a ``W`` record and returns,
 keeping the generator for the next exchange (every value it yielded is written before the ``W``).

@@ -31,7 +31,13 @@ def tasks(device):
 
     @device.task
     def mutable_data(length):
-        return bytearray(bytes(range(256)) * (length // 256))
+        # Filled in place: bytearray(bytes(...) * n) held two 100 KB copies at once, which fitted the heap or
+        # not depending on where earlier tests' objects had landed.
+        value = bytearray(length // 256 * 256)
+        pattern = bytes(range(256))
+        for start in range(0, len(value), 256):
+            value[start : start + 256] = pattern
+        return value
 
     @device.task
     def strings(count, width):

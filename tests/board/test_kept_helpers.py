@@ -207,6 +207,15 @@ def test_a_board_that_cannot_write_files_gets_the_helpers_sent(board_root):
     assert list(board_root.iterdir()) == []
 
 
+def test_a_board_that_cannot_write_files_gets_every_part_at_connect(board_root, monkeypatch):
+    monkeypatch.setattr(helper_install, "_can_write_files", lambda session: False)
+    with Device(f"virtual:{board_root}") as device:
+        assert not device.session.helpers_kept
+        assert device("[n for n in ('s', 'q', 'e', 'h', 'display') if not hasattr(_belay, n)]") == []
+        assert_the_lazy_parts_work(device)
+    assert list(board_root.iterdir()) == []
+
+
 def test_a_read_only_board_with_current_files_loads_them(board_root, kept):
     with Device(f"virtual:{board_root}"):
         pass
@@ -261,11 +270,21 @@ def test_the_helpers_hold_at_most_4_kib_of_heap(board_root, kept):
 def test_helpers_loaded_again_without_a_reset_import_the_lazy_parts_again(board_root, kept):
     with Device(f"virtual:{board_root}") as device:
         assert_the_lazy_parts_work(device)
-        # What a connect with reset=False runs (here with the same nonce): new helpers, the old parts' modules gone.
-        load = board_calls.load_helper_module(kept.helpers_path, device.session.nonce, kept.version)
-        device.session.repl.exec(load.encode())
+        # What a connect with reset=False runs, under a new nonce: new helpers, the old parts' modules gone.
+        nonce = "Ab3dE6g8"
+        device.session.repl.exec(board_calls.load_helper_module(kept.helpers_path, nonce, kept.version).encode())
+        device.session.nonce = nonce
         assert device("[n for n in ('s', 'e', 'display') if hasattr(_belay, n)]") == []
-        assert_the_lazy_parts_work(device)
+        assert_the_lazy_parts_work(device)  # their records carry the new nonce: the old parts are not used
+
+
+def test_a_lazy_part_that_cannot_be_imported_fails_its_call_cleanly(board_root, kept):
+    with Device(f"virtual:{board_root}") as device:
+        for path in on_host(board_root, MODULE_FOLDER).glob("_belay_pieces.*"):
+            path.unlink()
+        with pytest.raises(PyboardException, match="_belay_pieces"):
+            device("'x' * 3000")  # a big value needs the piece writer
+        assert device("'x' * 30") == "x" * 30  # no half-written record left behind: the link reads on
 
 
 def interned_names(device) -> int:

@@ -11,6 +11,7 @@ from belay_engine.board_code import (
     HELPER_MODULE_FILE,
     HELPER_PARTS,
     KEPT_SOURCES,
+    LAZY_MODULE_HELPERS,
     LAZY_MODULES,
     MODULE_FOLDER,
     MPY_MODULE_FILE,
@@ -185,3 +186,11 @@ def test_no_two_board_parts_put_the_same_name_on_the_helpers():
             assert helper not in seen, f"{name} and {seen.get(helper)} both set _belay.{helper}"
             seen[helper] = name
     assert {"s", "q", "e", "h", "display", "u", "rm"} <= seen.keys()
+    assert "g" not in seen  # the loader's: where the runner runs host code
+
+
+def test_each_lazy_module_sets_the_helper_that_imports_it():
+    assert LAZY_MODULE_HELPERS.keys() == LAZY_MODULES.keys()
+    for module, helper in LAZY_MODULE_HELPERS.items():
+        assert helper in helper_names_set_by(lazy_module_source(module))
+        assert helper not in helper_names_set_by(kept_parts()[0])  # else asking for it would import nothing
