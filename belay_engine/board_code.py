@@ -21,12 +21,13 @@ from .tracebacks import ENGINE_FILE
 #: The board helpers' parts, installed in this order; each is compiled on its own (see board/helpers.py).
 HELPER_PARTS = ("helpers", "streams", "value_pieces", "display", "board_info")
 #: The module that board/streams.py is where the board keeps the helpers (the name board calls import it by).
-STREAM_MODULE = "_belay_stream"
+STREAM_MODULE = "_belay_gen"
 #: Module name -> the parts that a board keeping the helpers has as that module of their own, imported on first
-#: use (board/helpers.py's ``l``, whose default module is the first).
-LAZY_MODULES = {"_belay_pieces": ("value_pieces",), STREAM_MODULE: ("streams",), "_belay_display": ("display",)}
+#: use (board/helpers.py's ``l``). Names of at most 10 characters: the board interns them instead of keeping a
+#: str object for each place that names one.
+LAZY_MODULES = {"_belay_val": ("value_pieces",), STREAM_MODULE: ("streams",), "_belay_dsp": ("display",)}
 #: A helper that each of `LAZY_MODULES` puts on the helpers' class (asking for it imports the module).
-LAZY_MODULE_HELPERS = {"_belay_pieces": "e", STREAM_MODULE: "s", "_belay_display": "display"}
+LAZY_MODULE_HELPERS = {"_belay_val": "e", STREAM_MODULE: "s", "_belay_dsp": "display"}
 
 
 def board_source(name: str) -> str:

@@ -36,7 +36,7 @@ class _belay_j:
     w = _belay.w  # noqa: F821 - the helpers' writer, installed before this part
     # The helpers' poll of stdin (None where the board has no select.poll), from their streams part (board_code's
     # STREAM_MODULE where the board keeps the helpers).
-    Q = _belay.l("q", "_belay_stream")  # noqa: F821
+    Q = _belay.l("q", "_belay_gen")  # noqa: F821
 
     def a(i, k, s):
         # Queue a frame and have the main thread write it soon. A full queue makes the job wait, as a full

@@ -38,7 +38,7 @@ def clear_output(wait=False):
     _belay.w(_belay.S + ("C1" if wait else "C0") + "\x1f")
 
 
-_belay.l("e")  # the piece writer (value_pieces.py), imported here where the board keeps the helpers
+_belay.l("e", "_belay_val")  # the piece writer (value_pieces.py), imported here where the board keeps the helpers
 _belay.display, _belay.update_display, _belay.clear_output = display, update_display, clear_output
 _belay_b = __import__("builtins")
 try:

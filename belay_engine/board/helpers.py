@@ -9,7 +9,7 @@
 # The helpers are installed in a few parts (this file, streams.py, value_pieces.py, display.py, board_info.py),
 # each compiled on its own: one big compile would leave the helpers' code high in the heap, splitting the free
 # space. A board that keeps the helpers (board_code.helper_module) has streams.py, value_pieces.py and display.py
-# as the modules _belay_stream, _belay_pieces and _belay_display, imported the first time a stream, a big value
+# as the modules _belay_gen, _belay_val and _belay_dsp, imported the first time a stream, a big value
 # or a display needs them (`l`): until then they hold no heap. (The first big value then needs the heap for its
 # part's code too, about 1 KB.)
 import sys
@@ -27,7 +27,7 @@ class _belay:
         # Run host code `s` as lines n, n+1, ... of host file `f`: its frames then name the host file and line.
         exec(compile("\n" * (n - 1) + s if n > 1 else s, f, "exec"))
 
-    def l(a, m="_belay_pieces"):
+    def l(a, m):
         # Helper `a` of the parts imported on first use (see the top): module `m`, imported where it is not yet.
         if not hasattr(_belay, a):
             __import__("gc").collect()  # its code then goes low in the heap, under a big value being written
@@ -58,7 +58,7 @@ class _belay:
         if s is not None and len(s) <= 512:
             w(_belay.S + k + s + "\x1f")
             return
-        e = s is None and _belay.l("e")  # before the record starts: a failed import leaves no half record
+        e = s is None and _belay.l("e", "_belay_val")  # before the record starts: a failed import leaves no half record
         w(_belay.S + k)
         if e:
             e(v, w)
@@ -71,7 +71,7 @@ class _belay:
         if x is not None:
             s = _belay.f(x)
             if s is None:
-                _belay.l("h")(x)
+                _belay.l("h", "_belay_val")(x)
             else:
                 _belay.r(s)
 
@@ -109,7 +109,7 @@ class _belay:
         b.display = None
     except Exception:
         b = __import__("__main__")
-    b.display = lambda *a, **k: _belay.l("display", "_belay_display")(*a, **k)
-    b.update_display = lambda *a, **k: _belay.l("update_display", "_belay_display")(*a, **k)
-    b.clear_output = lambda *a, **k: _belay.l("clear_output", "_belay_display")(*a, **k)
+    b.display = lambda *a, **k: _belay.l("display", "_belay_dsp")(*a, **k)
+    b.update_display = lambda *a, **k: _belay.l("update_display", "_belay_dsp")(*a, **k)
+    b.clear_output = lambda *a, **k: _belay.l("clear_output", "_belay_dsp")(*a, **k)
     del b

@@ -1,6 +1,6 @@
 # Board helpers, streams part (after helpers.py): a generator's values pushed to the host as records (see
 # helpers.py) until it ends, or until the host asks for a pause. Attached to _belay as s, and q, the poll of stdin
-# that tells a pause; where the board keeps the helpers, this part is the module _belay_stream, imported with the
+# that tells a pause; where the board keeps the helpers, this part is the module _belay_gen, imported with the
 # first stream (helpers.py's `l`).
 import sys
 

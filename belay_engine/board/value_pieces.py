@@ -1,7 +1,7 @@
 # Board helpers, second part (after helpers.py): a value's repr written in pieces, so a big str, bytes,
 # bytearray, or a list, tuple or dict holding them never needs a second copy of the value in the heap.
 # The functions are attached to _belay as e, k and h; their own names keep the engine's reserved prefix. Where the
-# board keeps the helpers, this part is the module _belay_pieces, imported on first use (helpers.py's `l`).
+# board keeps the helpers, this part is the module _belay_val, imported on first use (helpers.py's `l`).
 
 
 def _belay_pieces(v, o):

@@ -51,8 +51,8 @@ def test_the_helper_install_loop_puts_the_nonce_in_each_part_and_compiles_it_und
 @pytest.mark.parametrize(
     ("code", "expected"),
     [
-        (board_calls.stream_start("g1", "count(3)"), "_belay.l('s','_belay_stream')('g1',count(3))"),
-        (board_calls.stream_resume("g1"), "_belay.l('s','_belay_stream')('g1')"),
+        (board_calls.stream_start("g1", "count(3)"), "_belay.l('s','_belay_gen')('g1',count(3))"),
+        (board_calls.stream_resume("g1"), "_belay.l('s','_belay_gen')('g1')"),
         (board_calls.lockstep_start("g2", "echo()"), "_belay.o['g2']=echo()"),
         (board_calls.lockstep_step("g2", None), "_belay.x('g2',None)"),
         (board_calls.lockstep_step("g2", float("nan")), "_belay.x('g2',float('nan'))"),
