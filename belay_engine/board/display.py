@@ -1,5 +1,5 @@
-# Board helpers, display part (after value_pieces.py, which it uses): display(), update_display() and clear_output() for board
-# code, as IPython has them. Each call writes one record (see helpers.py) in the stream of printed text, so the
+# Board helpers, display part (after value_pieces.py, which it uses): display(), update_display() and
+# clear_output() for board code, as IPython has them. Each call writes one record (see helpers.py) in the stream of printed text, so the
 # host shows it in order with what was printed around it; kinds:
 #   D  show an object: (display_id, {form: text, ...})     U  the same, replacing the display of display_id
 #   C  clear the output: 1 to wait for the next output first, else 0

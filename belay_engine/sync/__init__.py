@@ -22,7 +22,7 @@ from .compile import compile_to_mpy
 from .discover import discover
 from .file_protocol import TEMPORARY_SUFFIX, FileWriter
 from .hashing import content_hash, fnv1a32
-from .plan import RemoteEntry, SyncPlan, make_plan
+from .plan import RemoteEntry, SyncPlan, make_plan, under
 from .wire import send_file
 
 #: Kept by a sync to ``/`` unless `keep` says otherwise; ``.belay`` holds the engine's kept helpers
@@ -57,11 +57,6 @@ def _ignore_list(ignore: Union[str, list, tuple, None]) -> list[str]:
 
 def _board_path(dst: str, relative: str) -> str:
     return f"{dst.rstrip('/')}/{relative}"
-
-
-def _in_module_folder(path: str) -> bool:
-    """Whether board `path` is the kept helpers' folder or in it."""
-    return path == MODULE_FOLDER or path.startswith(MODULE_FOLDER + "/")
 
 
 def _report(progress_update: Optional[Callable[..., Any]], **fields: Any) -> None:
@@ -228,14 +223,13 @@ def sync(
         plan = make_plan(files, folders, remote, content_hash, keep_spec, delete=delete)
         if plan.remove_files or plan.remove_folders:
             _report(progress_update, description="Removing stale files...")
-            removed = [_board_path(dst, p) for p in plan.remove_files], [
-                _board_path(dst, p) for p in plan.remove_folders
-            ]
-            if session.helpers_kept and any(_in_module_folder(path) for paths in removed for path in paths):
+            removed_files = [_board_path(dst, p) for p in plan.remove_files]
+            removed_folders = [_board_path(dst, p) for p in plan.remove_folders]
+            if session.helpers_kept and any(under(path, MODULE_FOLDER) for path in removed_files + removed_folders):
                 # The kept helpers' files go: the parts they import on first use are imported now, for this
                 # connection (the next connect writes the files again).
                 session.run(board_calls.import_lazy_parts())
-            session.run(board_calls.remove(*removed))
+            session.run(board_calls.remove(removed_files, removed_folders))
         targets = ([dst] if dst != "/" else []) + [_board_path(dst, p) for p in plan.make_folders]
         if targets:
             _report(progress_update, description="Creating remote directories...")

@@ -25,7 +25,8 @@ class SyncPlan:
     uploads: tuple[str, ...]
 
 
-def _under(path: str, folder: str) -> bool:
+def under(path: str, folder: str) -> bool:
+    """Whether `path` is `folder` or inside it."""
     return path == folder or path.startswith(folder + "/")
 
 
@@ -64,7 +65,7 @@ def make_plan(
     # A local file where the board has a folder (or the reverse) must replace it, kept or not.
     conflicting_folders = {p for p in remote_folders if p in local_files}
     conflicting_files = {p for p in remote_files if p in local_folder_set}
-    doomed_files = {p for p in remote_files if any(_under(p, folder) for folder in conflicting_folders)}
+    doomed_files = {p for p in remote_files if any(under(p, folder) for folder in conflicting_folders)}
     doomed_files |= conflicting_files
     if delete:
         doomed_files |= {
@@ -73,16 +74,16 @@ def make_plan(
     surviving_files = set(remote_files) - doomed_files
     doomed_folders = set()
     for folder in remote_folders:
-        forced = any(_under(folder, conflict) for conflict in conflicting_folders)
+        forced = any(under(folder, conflict) for conflict in conflicting_folders)
         stale = delete and folder not in local_folder_set and not kept(folder, True)
-        survivors = any(_under(path, folder) for path in surviving_files) or any(
-            _under(local, folder) for local in local_folder_set
+        survivors = any(under(path, folder) for path in surviving_files) or any(
+            under(local, folder) for local in local_folder_set
         )
         if forced or (stale and not survivors):
             doomed_folders.add(folder)
     # A stale folder that holds a kept folder survives too.
     doomed_folders = {
-        f for f in doomed_folders if not any(_under(g, f) and g not in doomed_folders for g in remote_folders)
+        f for f in doomed_folders if not any(under(g, f) and g not in doomed_folders for g in remote_folders)
     }
 
     existing_folders = remote_folders - doomed_folders
